@@ -1,0 +1,116 @@
+"""Shared test set-up: the default calendar, a small catalogue, and the personas.
+
+Personas (as in healthchecks' alice/bob/charlie): ``karen`` and ``lars`` are coordinators,
+``bodil`` is a caseworker in Byggeri, ``admin`` is an administrator, ``owner`` acts for
+business A (``business``), ``other_owner`` for business B (``other_business``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from erhvervskontakt.accounts.models import User
+from erhvervskontakt.accounts.services import api_token_create
+from erhvervskontakt.accounts.tests.factories import StaffFactory
+from erhvervskontakt.businesses.models import Business
+from erhvervskontakt.businesses.tests.factories import BusinessFactory, BusinessUserFactory
+from erhvervskontakt.calendar.services import closing_days_seed_defaults
+from erhvervskontakt.catalogue.models import Municipality, ServiceType
+from erhvervskontakt.catalogue.tests.factories import build_catalogue
+
+
+@pytest.fixture(autouse=True)
+def _municipality_defaults(request: pytest.FixtureRequest) -> None:
+    """Closing days and settings as the migrations leave them (also after a flush)."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server", "http"}
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    closing_days_seed_defaults()
+    Municipality.objects.get_or_create(pk=1, defaults={"name": "Testkommune"})
+
+
+@pytest.fixture
+def catalogue(db: None) -> dict[str, ServiceType]:
+    return build_catalogue()
+
+
+@pytest.fixture
+def karen(db: None) -> User:
+    return StaffFactory(
+        username="karen", first_name="Karen", last_name="Kofoed", is_coordinator=True
+    )
+
+
+@pytest.fixture
+def lars(db: None) -> User:
+    return StaffFactory(username="lars", first_name="Lars", last_name="Lund", is_coordinator=True)
+
+
+@pytest.fixture
+def bodil(db: None, catalogue: dict[str, ServiceType]) -> User:
+    return StaffFactory(
+        username="bodil",
+        first_name="Bodil",
+        last_name="Bach",
+        department=catalogue["byggetilladelse-erhverv"].department,
+    )
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return StaffFactory(username="admin", is_superuser=True)
+
+
+@pytest.fixture
+def business(db: None) -> Business:
+    return BusinessFactory(name="Fynsk Maskinfabrik ApS")
+
+
+@pytest.fixture
+def other_business(db: None) -> Business:
+    return BusinessFactory(name="Anden Virksomhed A/S")
+
+
+@pytest.fixture
+def owner(business: Business) -> User:
+    return BusinessUserFactory(business=business, username="ejer@fynsk.dk")
+
+
+@pytest.fixture
+def other_owner(other_business: Business) -> User:
+    return BusinessUserFactory(business=other_business, username="ejer@anden.dk")
+
+
+@pytest.fixture
+def token_for(db: None) -> Callable[[User], str]:
+    def make(user: User) -> str:
+        return api_token_create(user=user)[1]
+
+    return make
+
+
+@pytest.fixture
+def http(live_server, token_for) -> Iterator[Callable[[User | None], httpx.Client]]:  # type: ignore[no-untyped-def]
+    """Real HTTP against a live server: ``http(user)`` is a client with that user's token."""
+    clients: list[httpx.Client] = []
+
+    def client(user: User | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token_for(user)}"} if user else {}
+        made = httpx.Client(base_url=f"{live_server.url}/api/v1", headers=headers, timeout=30)
+        clients.append(made)
+        return made
+
+    yield client
+    for made in clients:
+        made.close()

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def coordinators(self) -> UserQuerySet:
+        """Active staff who can be tovholder / fast kontaktperson."""
+        return self.filter(is_active=True, is_staff=True, is_coordinator=True)
+
+
+class StaffUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager with the queryset helpers above."""
+
+
+class User(AbstractUser):
+    """A person who logs in: municipal staff or someone acting for a business.
+
+    Staff have ``is_staff``; a coordinator (erhvervskonsulent) also has ``is_coordinator``;
+    a caseworker belongs to a department. Business users have neither and act for the
+    businesses they are members of.
+    """
+
+    is_coordinator = models.BooleanField(
+        "tovholder",
+        default=False,
+        help_text="Kan være tovholder og fast kontaktperson for virksomheder.",
+    )
+    department = models.ForeignKey(
+        "catalogue.Department",
+        verbose_name="afdeling",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    title = models.CharField("stilling", max_length=100, blank=True)
+    phone = models.CharField("telefon", max_length=30, blank=True)
+    language = models.CharField(
+        "sprog", max_length=5, choices=[("da", "Dansk"), ("en", "English")], default="da"
+    )
+
+    objects: ClassVar[StaffUserManager] = StaffUserManager()
+
+    class Meta:
+        verbose_name = "bruger"
+        verbose_name_plural = "brugere"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_coordinator=False) | Q(is_staff=True),
+                name="coordinator_is_staff",
+            )
+        ]
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API. Only a SHA-256 hash of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API-nøgle"
+        verbose_name_plural = "API-nøgler"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

@@ -1,0 +1,217 @@
+"""REST API v1 endpoints: parse, call one service or selector, respond."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router
+from ninja.files import UploadedFile
+
+from erhvervskontakt.accounts.models import User
+from erhvervskontakt.businesses.selectors import business_get
+from erhvervskontakt.calendar.selectors import working_calendar
+from erhvervskontakt.cases import services
+from erhvervskontakt.cases.models import Channel
+from erhvervskontakt.cases.selectors import case_get, case_list
+from erhvervskontakt.catalogue.selectors import service_type_list
+from erhvervskontakt.common import clock
+from erhvervskontakt.common.errors import ValidationFailed
+
+from . import schemas
+from .presenters import business_out, case_detail, case_summary
+
+public = Router(tags=["Katalog og kalender"])
+cases = Router(tags=["Sager"])
+businesses = Router(tags=["Virksomheder"])
+
+ERRORS: dict[int, Any] = {
+    400: schemas.ErrorOut,
+    401: schemas.ErrorOut,
+    403: schemas.ErrorOut,
+    404: schemas.ErrorOut,
+    409: schemas.ErrorOut,
+    413: schemas.ErrorOut,
+    422: schemas.ErrorOut,
+}
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@public.get("/service-types", response=list[schemas.ServiceTypeOut], auth=None)
+def list_service_types(request: HttpRequest) -> list[dict[str, Any]]:
+    """The public service catalogue with each service type's requirements and targets."""
+    return [
+        {
+            "code": st.code,
+            "name": st.name,
+            "group": st.group,
+            "description": st.description,
+            "department": st.department.name,
+            "target_working_days": st.target_working_days,
+            "service_target_days": st.service_target_days,
+            "kle_code": st.kle_code,
+            "requirements": [
+                {
+                    "key": r.key,
+                    "label": r.label,
+                    "kind": r.kind,
+                    "mandatory": r.mandatory,
+                    "type": r.value_type,
+                    "choices": r.choices if r.value_type == "choice" else [],
+                    "help_text": r.help_text,
+                }
+                for r in st.requirements.all()
+            ],
+        }
+        for st in service_type_list()
+    ]
+
+
+@public.get(
+    "/calendar/add-working-days",
+    response={200: schemas.WorkingDaysOut, 422: schemas.ErrorOut},
+    auth=None,
+)
+def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[str, Any]:
+    """The N-th working day strictly after ``start`` (weekends, holidays, closing days skipped)."""
+    if not 0 <= days <= 2000:
+        raise ValidationFailed.field("days", "days skal være mellem 0 og 2000.")
+    return {"start": start, "days": days, "date": working_calendar().add_working_days(start, days)}
+
+
+@cases.post("/inquiries", response={201: schemas.CaseOut, **ERRORS})
+def submit_inquiry(
+    request: HttpRequest, response: HttpResponse, payload: schemas.InquiryIn
+) -> tuple[int, dict[str, Any]]:
+    """Register an inquiry; the answer has its reference, screening deadline and what is missing.
+
+    Send an ``Idempotency-Key`` header to make retries safe: the same key and body again
+    returns the same case (with ``Idempotent-Replayed: true``), never a second one.
+    """
+    case = services.inquiry_submit(
+        actor=_user(request),
+        cvr=payload.cvr,
+        business_name=payload.business_name or "",
+        contact=payload.contact.model_dump(),
+        service_types=payload.service_types,
+        description=payload.description,
+        answers=payload.answers,
+        channel=payload.channel,
+        received_at=payload.received_at,
+        default_channel=Channel.API,
+        idempotency_key=request.headers.get("Idempotency-Key") or None,
+    )
+    if case.replayed:
+        response["Idempotent-Replayed"] = "true"
+    response["Location"] = f"/api/v1/cases/{case.reference}"
+    return 201, case_detail(case, clock.today())
+
+
+@cases.get("/cases", response={200: schemas.CasePageOut, **ERRORS})
+def list_cases(
+    request: HttpRequest,
+    status: str | None = None,
+    cvr: str | None = None,
+    coordinator: str | None = None,
+    overdue: bool | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> dict[str, Any]:
+    """Cases you may see, newest first; staff see all, a business user its own."""
+    page = case_list(
+        user=_user(request),
+        status=status,
+        cvr=cvr,
+        coordinator=coordinator,
+        overdue=overdue,
+        limit=limit,
+        offset=offset,
+    )
+    today = clock.today()
+    return {"items": [case_summary(c, today) for c in page.items], "count": page.count}
+
+
+@cases.get("/cases/{reference}", response={200: schemas.CaseOut, **ERRORS})
+def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
+    return case_detail(case_get(user=_user(request), reference=reference), clock.today())
+
+
+def _detail(case: Any) -> dict[str, Any]:
+    return case_detail(case, clock.today())
+
+
+@cases.post("/cases/{reference}/screening", response={200: schemas.CaseOut, **ERRORS})
+def screen_case(
+    request: HttpRequest, reference: str, payload: schemas.ScreeningIn
+) -> dict[str, Any]:
+    """Screen the inquiry (staff): completeness, coordinator, estimate, delivery plan."""
+    user = _user(request)
+    case = case_get(user=user, reference=reference)
+    return _detail(
+        services.case_screen(
+            case=case, actor=user, coordinator=payload.coordinator, note=payload.note or ""
+        )
+    )
+
+
+@cases.post("/cases/{reference}/answers", response={200: schemas.CaseOut, **ERRORS})
+def supply_answers(
+    request: HttpRequest, reference: str, payload: schemas.AnswersIn
+) -> dict[str, Any]:
+    """Answer questions of the case (e.g. what screening found missing)."""
+    user = _user(request)
+    case = case_get(user=user, reference=reference)
+    return _detail(services.case_supply_answers(case=case, actor=user, answers=payload.answers))
+
+
+@cases.post("/cases/{reference}/documents", response={201: schemas.CaseOut, **ERRORS})
+def add_document(
+    request: HttpRequest,
+    reference: str,
+    file: File[UploadedFile],
+    requirement: Form[str] = "",
+) -> tuple[int, dict[str, Any]]:
+    """Upload a document (PDF, PNG, JPEG, TIFF, DOCX, XLSX, ODT), optionally for a requirement."""
+    user = _user(request)
+    case = case_get(user=user, reference=reference)
+    services.case_add_document(case=case, actor=user, upload=file, requirement_key=requirement)
+    return 201, _detail(case_get(user=user, reference=reference))
+
+
+@cases.post("/cases/{reference}/decision", response={200: schemas.CaseOut, **ERRORS})
+def record_decision(
+    request: HttpRequest, reference: str, payload: schemas.DecisionIn
+) -> dict[str, Any]:
+    """The municipality's answer is delivered (staff): the case becomes answered."""
+    user = _user(request)
+    case = case_get(user=user, reference=reference)
+    return _detail(services.case_record_decision(case=case, actor=user, summary=payload.summary))
+
+
+@cases.post("/cases/{reference}/close", response={200: schemas.CaseOut, **ERRORS})
+def close_case(
+    request: HttpRequest, reference: str, payload: schemas.NoteIn | None = None
+) -> dict[str, Any]:
+    user = _user(request)
+    case = case_get(user=user, reference=reference)
+    note = payload.note if payload and payload.note else ""
+    return _detail(services.case_close(case=case, actor=user, note=note))
+
+
+@cases.post("/cases/{reference}/withdraw", response={200: schemas.CaseOut, **ERRORS})
+def withdraw_case(
+    request: HttpRequest, reference: str, payload: schemas.WithdrawIn | None = None
+) -> dict[str, Any]:
+    user = _user(request)
+    case = case_get(user=user, reference=reference)
+    reason = payload.reason if payload and payload.reason else ""
+    return _detail(services.case_withdraw(case=case, actor=user, reason=reason))
+
+
+@businesses.get("/businesses/{cvr}", response={200: schemas.BusinessOut, **ERRORS})
+def get_business(request: HttpRequest, cvr: str) -> dict[str, Any]:
+    return business_out(business_get(user=_user(request), cvr=cvr))

@@ -1,0 +1,108 @@
+"""The API object: routers, authentication, and errors as clear JSON (never a bare 500)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from erhvervskontakt.common.errors import DomainError
+from erhvervskontakt.common.middleware import current_request_id
+
+from .auth import BearerToken
+from .routers import businesses, cases, public
+
+logger = logging.getLogger("erhvervskontakt.api")
+
+api = NinjaAPI(
+    title="Erhvervskontakt API",
+    version="1",
+    description=(
+        "Én indgang for virksomheder: henvendelser, screening inden for 5 arbejdsdage, "
+        "fast kontaktperson og leveranceplan. Godkendelse: `Authorization: Bearer <token>` "
+        "(opret med `python manage.py create_api_token BRUGERNAVN`)."
+    ),
+    auth=BearerToken(),
+    urls_namespace="api-v1",
+)
+api.add_router("", public)
+api.add_router("", cases)
+api.add_router("", businesses)
+
+
+def _error(
+    request: HttpRequest, status: int, detail: str, code: str, errors: dict[str, str] | None = None
+) -> HttpResponse:
+    body: dict[str, Any] = {
+        "detail": detail,
+        "code": code,
+        "errors": errors or {},
+        "request_id": current_request_id(),
+    }
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status_code, exc.message, exc.code, exc.errors)
+
+
+def _location(loc: Any) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form", "file")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, str] = {}
+    for item in exc.errors:
+        loc = item.get("loc", ())
+        field = _location(loc)
+        kind = item.get("type", "")
+        if kind == "missing":
+            message = "Feltet mangler."
+        elif kind == "extra_forbidden":
+            message = "Ukendt felt."
+        elif kind in {"json_invalid", "value_error.jsondecode"}:
+            message = "Indholdet er ikke gyldig JSON."
+        else:
+            message = str(item.get("msg", "Ugyldig værdi."))
+        errors.setdefault(field, message)
+    return _error(request, 422, "Forespørgslen kan ikke bruges.", "validation_failed", errors)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = _error(
+        request, 401, "Log ind med en API-nøgle: Authorization: Bearer <token>.", "unauthorized"
+    )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and "parse request body" in str(exc):
+        return _error(
+            request,
+            400,
+            "Indholdet er ikke gyldig JSON.",
+            "malformed_json",
+            {"body": str(exc).replace("Cannot parse request body", "JSON-fejl")},
+        )
+    return _error(request, exc.status_code, str(exc), "http_error")
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unexpected error in %s %s", request.method, request.path)
+    return _error(
+        request,
+        500,
+        f"Der skete en uventet fejl. Oplys fejlnummer {current_request_id()} til kommunen.",
+        "server_error",
+    )

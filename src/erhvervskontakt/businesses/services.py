@@ -1,0 +1,101 @@
+"""Writes for businesses: registration, portal access and the fixed contact person."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.db import IntegrityError, transaction
+
+from erhvervskontakt.accounts.models import User
+from erhvervskontakt.common import clock
+from erhvervskontakt.common.errors import ValidationFailed
+
+from .cvr import normalise_cvr
+from .models import Business, BusinessEvent, Membership
+
+
+def business_get_or_create(*, cvr: str, name: str = "") -> tuple[Business, bool]:
+    """The business with this CVR, registered now if it is new.
+
+    Safe under concurrent intake: a second writer that loses the race on the unique CVR
+    reads the winner's row (the savepoint keeps the outer transaction usable).
+    """
+    number = normalise_cvr(cvr)
+    existing = Business.objects.filter(cvr=number).first()
+    if existing is not None:
+        return existing, False
+    clean_name = (name or "").strip()
+    if not clean_name:
+        raise ValidationFailed.field(
+            "business_name", "Virksomheden er ny for os: angiv virksomhedens navn."
+        )
+    try:
+        with transaction.atomic():
+            return Business.objects.create(cvr=number, name=clean_name[:200]), True
+    except IntegrityError:
+        return Business.objects.get(cvr=number), False
+
+
+@transaction.atomic
+def business_set_contact_person(
+    *, business: Business, contact_person: User | None, actor: User | None, reason: str = ""
+) -> Business:
+    """Make ``contact_person`` the business's fixed contact person (logged)."""
+    if contact_person is not None and not (
+        contact_person.is_active and contact_person.is_staff and contact_person.is_coordinator
+    ):
+        raise ValidationFailed.field(
+            "coordinator", f"{contact_person.username} er ikke en aktiv tovholder."
+        )
+    if business.contact_person_id == (contact_person.pk if contact_person else None):
+        return business
+    before = business.contact_person
+    business.contact_person = contact_person
+    business.save(update_fields=["contact_person"])
+    text = (
+        f"Fast kontaktperson: {contact_person.display_name if contact_person else 'ingen'}"
+        f" (før: {before.display_name if before else 'ingen'})."
+    )
+    if reason:
+        text += f" Begrundelse: {reason}"
+    BusinessEvent.objects.create(
+        business=business, at=clock.now(), kind="contact_person_changed", actor=actor, text=text
+    )
+    return business
+
+
+@transaction.atomic
+def business_user_add(
+    *, cvr: str, email: str, name: str = "", business_name: str = "", password: str = ""
+) -> User:
+    """Give the person with ``email`` portal access to the business (user = the e-mail).
+
+    Without a password the user cannot log in to the portal until one is set (API tokens
+    work regardless).
+    """
+    address = BaseUserManager.normalize_email((email or "").strip())
+    if "@" not in address or len(address) > 150:
+        raise ValidationFailed.field("email", "Angiv en gyldig e-mailadresse.")
+    business, _ = business_get_or_create(cvr=cvr, name=business_name)
+    user = User.objects.filter(username__iexact=address).first()
+    if user is None:
+        first, _, last = (name or "").strip().partition(" ")
+        user = User.objects.create_user(
+            username=address.lower(), email=address, first_name=first, last_name=last
+        )
+    elif user.is_staff:
+        raise ValidationFailed.field("email", "En medarbejder kan ikke være virksomhedsbruger.")
+    if password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    membership, created = Membership.objects.get_or_create(user=user, business=business)
+    if not created and not membership.active:
+        membership.active = True
+        membership.save(update_fields=["active"])
+    BusinessEvent.objects.create(
+        business=business,
+        at=clock.now(),
+        kind="member_added",
+        actor=None,
+        text=f"{user.username} kan handle for virksomheden.",
+    )
+    return user

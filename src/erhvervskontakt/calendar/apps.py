@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CalendarConfig(AppConfig):
+    name = "erhvervskontakt.calendar"
+    label = "workcalendar"
+    verbose_name = "Kalender"

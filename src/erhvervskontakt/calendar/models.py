@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class ClosingDay(models.Model):
+    """A day the municipality is closed (lukkedag), beside weekends and public holidays.
+
+    A recurring closing day repeats every year on its month and day (5 June, 24 and
+    31 December); a one-off closing day is that date only.
+    """
+
+    date = models.DateField(help_text="For a recurring day only the month and day count.")
+    recurring = models.BooleanField(default=False)
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "lukkedag"
+        verbose_name_plural = "lukkedage"
+        constraints = [
+            models.UniqueConstraint(fields=["date", "recurring"], name="closing_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        if self.recurring:
+            return f"{self.name} ({self.date:%d.%m.}, hvert år)"
+        return f"{self.name} ({self.date:%d.%m.%Y})"
+
+    def clean(self) -> None:
+        if self.recurring and (self.date.month, self.date.day) == (2, 29):
+            raise ValidationError({"date": "En årlig lukkedag kan ikke ligge den 29. februar."})
+
+    @property
+    def month_day(self) -> tuple[int, int]:
+        return (self.date.month, self.date.day)
+
+    def applies_to(self, day: dt.date) -> bool:
+        return self.month_day == (day.month, day.day) if self.recurring else self.date == day

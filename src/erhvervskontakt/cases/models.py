@@ -1,0 +1,320 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from erhvervskontakt.businesses.models import Business, Membership
+from erhvervskontakt.catalogue.models import Department, ServiceType
+
+if TYPE_CHECKING:
+    from erhvervskontakt.accounts.models import User
+
+
+class CaseStatus(models.TextChoices):
+    RECEIVED = "received", "Modtaget"
+    IN_PROGRESS = "in_progress", "Under behandling"
+    AWAITING_BUSINESS = "awaiting_business", "Afventer virksomheden"
+    ANSWERED = "answered", "Besvaret"
+    CLOSED = "closed", "Afsluttet"
+    WITHDRAWN = "withdrawn", "Trukket tilbage"
+
+
+OPEN_STATUSES = (CaseStatus.RECEIVED, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_BUSINESS)
+
+# The legal moves of a case; anything else is refused with IllegalTransition.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseStatus.RECEIVED: frozenset(
+        {CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_BUSINESS, CaseStatus.WITHDRAWN}
+    ),
+    CaseStatus.IN_PROGRESS: frozenset(
+        {CaseStatus.AWAITING_BUSINESS, CaseStatus.ANSWERED, CaseStatus.WITHDRAWN}
+    ),
+    CaseStatus.AWAITING_BUSINESS: frozenset({CaseStatus.IN_PROGRESS, CaseStatus.WITHDRAWN}),
+    CaseStatus.ANSWERED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+    CaseStatus.WITHDRAWN: frozenset(),
+}
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Selvbetjening"
+    API = "api", "Fagsystem (API)"
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Telefon"
+    LETTER = "letter", "Brev"
+    MEETING = "meeting", "Møde"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User) -> CaseQuerySet:
+        """The one rule for who sees a case: staff all, business users their businesses'."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        mine = Membership.objects.filter(user=user, active=True).values("business_id")
+        return self.filter(business_id__in=mine)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date) -> CaseQuerySet:
+        """Cases with a broken date: screening, answer estimate, or a pending deliverable."""
+        late_deliverable = Deliverable.objects.filter(
+            case=OuterRef("pk"), status=Deliverable.Status.PENDING, due_date__lt=today
+        )
+        return self.filter(
+            Q(status=CaseStatus.RECEIVED, screening_due__lt=today)
+            | Q(status=CaseStatus.IN_PROGRESS, estimated_answer_date__lt=today)
+            | Q(Exists(late_deliverable), status__in=OPEN_STATUSES)
+        )
+
+
+class Case(models.Model):
+    """One inquiry from one business, covering one or more service types (sag/henvendelse).
+
+    The dates that matter (screening due, estimate, national service target) are stored on
+    the row and recomputed by the services, so "overdue" is an indexed comparison.
+    """
+
+    reference = models.CharField("sagsnummer", max_length=16, unique=True)
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    business = models.ForeignKey(
+        Business, verbose_name="virksomhed", on_delete=models.PROTECT, related_name="cases"
+    )
+    service_types = models.ManyToManyField(
+        ServiceType, verbose_name="ydelser", related_name="cases"
+    )
+    contact_name = models.CharField("kontaktperson", max_length=150)
+    contact_email = models.EmailField("e-mail")
+    contact_phone = models.CharField("telefon", max_length=30, blank=True)
+    description = models.TextField("beskrivelse")
+    channel = models.CharField("kanal", max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        "status", max_length=20, choices=CaseStatus.choices, default=CaseStatus.RECEIVED
+    )
+    received_at = models.DateTimeField("modtaget")
+    screening_due = models.DateField("screening senest")
+    screened_at = models.DateTimeField("screenet", null=True, blank=True)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="tovholder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="coordinated_cases",
+    )
+    estimated_answer_date = models.DateField("forventet svar", null=True, blank=True)
+    estimate_at_screening = models.DateField("svardato lovet ved screening", null=True, blank=True)
+    paused_since = models.DateField("sat på pause", null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField("pausede arbejdsdage", default=0)
+    fully_informed_on = models.DateField("fuldt oplyst", null=True, blank=True)
+    service_target_waiting_days = models.PositiveIntegerField(
+        "ventetid efter fuldt oplyst (kalenderdage)", default=0
+    )
+    service_target_date = models.DateField("servicemål", null=True, blank=True)
+    answered_at = models.DateTimeField("besvaret", null=True, blank=True)
+    decision_summary = models.TextField("afgørelse/svar", blank=True)
+    closed_at = models.DateTimeField("afsluttet", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("trukket tilbage", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    # Set (not stored) when an intake with a reused Idempotency-Key returns an existing case.
+    replayed = False
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "sag"
+        verbose_name_plural = "sager"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="case_year_number_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["-received_at", "-id"], name="case_received"),
+            models.Index(fields=["status", "screening_due"], name="case_status_screening"),
+            models.Index(fields=["status", "estimated_answer_date"], name="case_status_estimate"),
+            models.Index(fields=["coordinator", "status"], name="case_coordinator_status"),
+            models.Index(fields=["business", "-received_at"], name="case_business_received"),
+            models.Index(fields=["service_target_date"], name="case_service_target"),
+            models.Index(fields=["answered_at"], name="case_answered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class ReferenceCounter(models.Model):
+    """The last case number used in a year; incremented atomically at intake."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class IdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` an API client sent with an intake, and the case it made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique"),
+        ]
+
+
+class Answer(models.Model):
+    """The business's answer to one field requirement (by key) of a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="answers")
+    key = models.SlugField(max_length=60)
+    value = models.JSONField()
+    provided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="answer_unique")]
+
+
+def document_path(instance: Document, filename: str) -> str:
+    return f"cases/{instance.case.year}/{instance.case.reference}/{filename}"
+
+
+class Document(models.Model):
+    """A file on a case, possibly meeting a document requirement."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    requirement_key = models.SlugField(max_length=60, blank=True)
+    file = models.FileField(upload_to=document_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = "dokument"
+        verbose_name_plural = "dokumenter"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Task(models.Model):
+    """One department's share of a case (opgave)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Åben"
+        IN_PROGRESS = "in_progress", "I gang"
+        DONE = "done", "Færdig"
+        CANCELLED = "cancelled", "Annulleret"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="tasks")
+    service_types = models.ManyToManyField(ServiceType, related_name="tasks")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    created_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "opgave"
+        verbose_name_plural = "opgaver"
+        constraints = [
+            models.UniqueConstraint(fields=["case", "department"], name="task_case_department"),
+        ]
+        indexes = [models.Index(fields=["department", "status"], name="task_department_status")]
+
+
+class Deliverable(models.Model):
+    """A line of the delivery plan (leverance): who delivers what, by when."""
+
+    class Party(models.TextChoices):
+        BUSINESS = "business", "Virksomheden"
+        MUNICIPALITY = "municipality", "Kommunen"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Afventer"
+        DELIVERED = "delivered", "Leveret"
+        WAIVED = "waived", "Frafaldet"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deliverables")
+    party = models.CharField(max_length=12, choices=Party.choices)
+    title = models.CharField(max_length=250)
+    requirement_key = models.SlugField(max_length=60, blank=True)
+    service_type = models.ForeignKey(
+        ServiceType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = "leverance"
+        verbose_name_plural = "leverancer"
+        indexes = [
+            models.Index(fields=["case", "status", "due_date"], name="deliverable_case_due"),
+            models.Index(fields=["status", "due_date"], name="deliverable_due"),
+        ]
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status == self.Status.PENDING and self.due_date < today
+
+
+class Event(models.Model):
+    """An entry in a case's timeline (hændelse): together they are the audit trail."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

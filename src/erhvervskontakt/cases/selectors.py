@@ -1,0 +1,141 @@
+"""Reads of cases. Every list and detail goes through ``Case.objects.visible_to(user)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from erhvervskontakt.accounts.models import User
+from erhvervskontakt.businesses.cvr import normalise_cvr
+from erhvervskontakt.catalogue.models import Requirement, ServiceType
+from erhvervskontakt.common import clock
+from erhvervskontakt.common.errors import NotFound, ValidationFailed
+
+from . import rules
+from .models import Case, CaseStatus, Deliverable, Event, Task
+
+
+def _service_types_prefetch() -> Prefetch:
+    return Prefetch(
+        "service_types",
+        queryset=ServiceType.objects.order_by("position", "id").prefetch_related(
+            Prefetch("requirements", queryset=Requirement.objects.order_by("position", "id"))
+        ),
+    )
+
+
+def case_queryset(*, user: User, with_timeline: bool = True) -> QuerySet[Case]:
+    """Visible cases with everything the case representation shows, in constant queries."""
+    queryset = (
+        Case.objects.visible_to(user)
+        .select_related("business", "coordinator")
+        .prefetch_related(
+            _service_types_prefetch(),
+            "answers",
+            "documents",
+            Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_date", "id")),
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.select_related("department", "assignee")
+                .prefetch_related(
+                    Prefetch(
+                        "service_types", queryset=ServiceType.objects.order_by("position", "id")
+                    )
+                )
+                .order_by("id"),
+            ),
+        )
+    )
+    if with_timeline:
+        queryset = queryset.prefetch_related(
+            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("at", "id"))
+        )
+    return queryset
+
+
+def case_get(*, user: User, reference: str) -> Case:
+    """One case the user may see, or NotFound (also when it exists but is someone else's)."""
+    case = case_queryset(user=user).filter(reference=reference.strip().upper()).first()
+    if case is None:
+        raise NotFound(f"Sagen {reference} findes ikke.")
+    return case
+
+
+@dataclass(frozen=True)
+class CasePage:
+    items: list[Case]
+    count: int
+
+
+def case_list(
+    *,
+    user: User,
+    status: str | None = None,
+    cvr: str | None = None,
+    coordinator: str | None = None,
+    overdue: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> CasePage:
+    """A page of the user's visible cases, newest first, with the total count."""
+    queryset = case_queryset(user=user, with_timeline=False)
+    if status:
+        if status not in CaseStatus.values:
+            raise ValidationFailed.field(
+                "status", f"Ukendt status; brug en af: {', '.join(CaseStatus.values)}."
+            )
+        queryset = queryset.filter(status=status)
+    if cvr:
+        queryset = queryset.filter(business__cvr=normalise_cvr(cvr))
+    if coordinator:
+        queryset = queryset.filter(coordinator__username=coordinator)
+    if overdue is not None:
+        late = Case.objects.overdue(clock.today()).values("pk")
+        queryset = queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)
+    count = queryset.count()
+    items = list(queryset.order_by("-received_at", "-id")[offset : offset + limit])
+    return CasePage(items=items, count=count)
+
+
+def _service_type_requirements(case: Case) -> list[tuple[str, Sequence[Requirement]]]:
+    return [(st.code, list(st.requirements.all())) for st in case.service_types.all()]
+
+
+def case_requirements(case: Case) -> dict[str, Requirement]:
+    """Every requirement the case's service types ask, by key."""
+    return rules.requirements_by_key(_service_type_requirements(case))  # type: ignore[return-value]
+
+
+def case_missing(case: Case) -> list[rules.MissingItem]:
+    """Mandatory requirements with no answer or document (uses prefetched relations)."""
+    waived = {
+        d.requirement_key
+        for d in case.deliverables.all()
+        if d.status == Deliverable.Status.WAIVED
+        and d.party == Deliverable.Party.BUSINESS
+        and d.requirement_key
+    }
+    return rules.missing_items(
+        _service_type_requirements(case),
+        answered=(a.key for a in case.answers.all()),
+        documented=(d.requirement_key for d in case.documents.all() if d.requirement_key),
+        waived=waived,
+    )
+
+
+def case_open_count_by_coordinator() -> dict[int, int]:
+    """Open cases per coordinator id (for the least-loaded rule and the workbench)."""
+    rows = (
+        Case.objects.open()
+        .filter(coordinator__isnull=False)
+        .values("coordinator")
+        .annotate(n=Count("id"))
+    )
+    return {row["coordinator"]: row["n"] for row in rows}
+
+
+def deliverable_is_overdue(deliverable: Deliverable, today: dt.date | None = None) -> bool:
+    return deliverable.is_overdue(today or clock.today())

@@ -1,0 +1,923 @@
+"""Writes of cases: intake, screening, material from the business, decision, close, withdraw.
+
+Each service is the only way its change happens. It checks the actor, locks the case row,
+validates everything before it writes, and writes the timeline events in the same
+transaction, so a refused request changes nothing and an accepted one is fully recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+
+from erhvervskontakt.accounts.models import User
+from erhvervskontakt.businesses.cvr import normalise_cvr
+from erhvervskontakt.businesses.models import Business, Membership
+from erhvervskontakt.businesses.services import (
+    business_get_or_create,
+    business_set_contact_person,
+)
+from erhvervskontakt.calendar.selectors import working_calendar
+from erhvervskontakt.calendar.workdays import WorkingCalendar
+from erhvervskontakt.catalogue.models import ServiceType
+from erhvervskontakt.catalogue.selectors import municipality, service_types_by_codes
+from erhvervskontakt.common import clock
+from erhvervskontakt.common.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    NotFound,
+    ValidationFailed,
+)
+
+from . import rules
+from .models import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Answer,
+    Case,
+    CaseStatus,
+    Channel,
+    Deliverable,
+    Document,
+    Event,
+    IdempotencyKey,
+    ReferenceCounter,
+    Task,
+)
+from .selectors import case_missing, case_queryset, case_requirements
+
+T = TypeVar("T")
+
+ALLOWED_DOCUMENT_TYPES = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/tiff": "TIFF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (XLSX)",
+    "application/vnd.oasis.opendocument.text": "ODT",
+}
+MAX_DESCRIPTION = 10_000
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def _event(case: Case, kind: str, actor: User | None, text: str, **data: Any) -> Event:
+    return Event.objects.create(
+        case=case, at=clock.now(), kind=kind, actor=actor, text=text, data=data
+    )
+
+
+def _require_staff(actor: User, action: str) -> None:
+    if not (actor.is_active and actor.is_staff):
+        raise Forbidden(f"Kun kommunens medarbejdere kan {action}.")
+
+
+def _require_access(case: Case, actor: User) -> None:
+    """Defence in depth: interfaces read through visible_to, services check again."""
+    if actor.is_staff and actor.is_active:
+        return
+    member = Membership.objects.filter(
+        user=actor, business_id=case.business_id, active=True
+    ).exists()
+    if not (actor.is_active and member):
+        raise NotFound(f"Sagen {case.reference} findes ikke.")
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the case under a row lock (PostgreSQL); SQLite's IMMEDIATE mode serialises."""
+    return case_queryset(user=_SYSTEM).select_for_update(of=("self",)).get(pk=case.pk)
+
+
+class _System:
+    """A reader who sees everything, for services that already checked access."""
+
+    is_authenticated = True
+    is_active = True
+    is_staff = True
+
+
+_SYSTEM: Any = _System()
+
+
+def _set_status(case: Case, new: str, actor: User | None, why: str = "") -> None:
+    old = case.status
+    if new not in TRANSITIONS[old]:
+        raise IllegalTransition(
+            f"En sag med status »{CaseStatus(old).label}« kan ikke få status "
+            f"»{CaseStatus(new).label}«."
+        )
+    case.status = new
+    text = f"Status: {CaseStatus(old).label} → {CaseStatus(new).label}."
+    if why:
+        text += f" {why}"
+    _event(case, "status_changed", actor, text, old=old, new=new)
+
+
+def _save(case: Case, *fields: str) -> None:
+    case.version = F("version") + 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    case.refresh_from_db(fields=["version"])
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB".replace(".", ",") if size >= 1_048_576 else f"{size} byte"
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
+
+
+# --- intake ------------------------------------------------------------------------------
+
+
+def _next_reference(year: int) -> tuple[int, str]:
+    """The next number of the year, unique under concurrent intake.
+
+    The UPDATE takes the counter row's lock until commit (PostgreSQL), and SQLite runs one
+    writing transaction at a time, so two intakes can never read the same number.
+    """
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(year=year, last=0)], ignore_conflicts=True
+    )
+    ReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.filter(year=year).values_list("last", flat=True).get()
+    return number, f"EK-{year}-{number:05d}"
+
+
+def _collect(errors: dict[str, str], clean: Callable[[Any], T], value: Any) -> T | None:
+    """Run one check; on failure add its field errors, so all are reported at once."""
+    try:
+        return clean(value)
+    except ValidationFailed as error:
+        errors.update(error.errors)
+        return None
+
+
+def _clean_description(description: object) -> str:
+    if not isinstance(description, str) or not description.strip():
+        raise ValidationFailed.field(
+            "description", "Beskriv kort, hvad henvendelsen drejer sig om."
+        )
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationFailed.field(
+            "description", f"Beskrivelsen må højst være {MAX_DESCRIPTION} tegn."
+        )
+    return description.strip()
+
+
+def _clean_contact(contact: object) -> dict[str, str]:
+    if not isinstance(contact, Mapping):
+        raise ValidationFailed.field("contact", "Angiv en kontaktperson med navn og e-mail.")
+    errors = {}
+    name = contact.get("name")
+    email = contact.get("email")
+    phone = contact.get("phone") or ""
+    if not isinstance(name, str) or not name.strip():
+        errors["contact.name"] = "Angiv kontaktpersonens navn."
+    elif len(name) > 150:
+        errors["contact.name"] = "Navnet må højst være 150 tegn."
+    if not isinstance(email, str) or not email.strip():
+        errors["contact.email"] = "Angiv kontaktpersonens e-mail."
+    else:
+        try:
+            validate_email(email.strip())
+        except DjangoValidationError:
+            errors["contact.email"] = "E-mailadressen er ikke gyldig."
+    if not isinstance(phone, str) or len(phone) > 30:
+        errors["contact.phone"] = "Telefonnummeret må højst være 30 tegn."
+    if errors:
+        raise ValidationFailed("Kontaktpersonen er ikke udfyldt korrekt.", errors=errors)
+    return {
+        "name": str(name).strip(),
+        "email": str(email).strip(),
+        "phone": str(phone).strip(),
+    }
+
+
+def _clean_service_types(codes: object) -> list[ServiceType]:
+    if not isinstance(codes, list | tuple) or not codes:
+        raise ValidationFailed.field("service_types", "Vælg mindst én ydelse.")
+    if not all(isinstance(code, str) for code in codes):
+        raise ValidationFailed.field("service_types", "Ydelser angives med deres kode.")
+    unique = list(OrderedDict.fromkeys(code.strip() for code in codes))
+    found = service_types_by_codes(unique)
+    unknown = [code for code in unique if code not in found]
+    if unknown:
+        raise ValidationFailed.field("service_types", f"Ukendt ydelse: {', '.join(unknown)}.")
+    return [found[code] for code in unique]
+
+
+def _fingerprint(payload: Mapping[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def inquiry_submit(
+    *,
+    actor: User,
+    cvr: str,
+    service_types: list[str],
+    description: str,
+    contact: Mapping[str, Any],
+    business_name: str = "",
+    answers: Mapping[str, Any] | None = None,
+    channel: str | None = None,
+    received_at: dt.datetime | None = None,
+    default_channel: str = Channel.API,
+    idempotency_key: str | None = None,
+) -> Case:
+    """Register an inquiry: the case, its reference, its screening deadline, its answers.
+
+    ``channel`` and ``received_at`` are for staff registering an inquiry that arrived
+    earlier by phone, e-mail, letter or meeting; the clock starts at ``received_at``.
+    With an ``idempotency_key`` the same request again returns the same case.
+    """
+    if not actor.is_active:
+        raise Forbidden("Brugeren er ikke aktiv.")
+    errors: dict[str, str] = {}
+    number = _collect(errors, normalise_cvr, cvr) or ""
+    if not actor.is_staff:
+        if channel is not None:
+            errors["channel"] = "Kun medarbejdere kan angive kanal."
+        if received_at is not None:
+            errors["received_at"] = "Kun medarbejdere kan angive modtagelsestidspunkt."
+        if (
+            not errors
+            and not Membership.objects.filter(
+                user=actor, business__cvr=number, active=True
+            ).exists()
+        ):
+            raise Forbidden("Du kan kun sende henvendelser for din egen virksomhed.")
+    moment = clock.now()
+    if received_at is not None and "received_at" not in errors:
+        if received_at.tzinfo is None:
+            errors["received_at"] = "Angiv tidspunktet med tidszone, fx 2026-11-27T09:30:00+01:00."
+        elif received_at > moment:
+            errors["received_at"] = "Modtagelsestidspunktet kan ikke ligge i fremtiden."
+        elif received_at < moment - dt.timedelta(days=366):
+            errors["received_at"] = "Modtagelsestidspunktet ligger mere end et år tilbage."
+    if channel is not None and channel not in Channel.values:
+        errors["channel"] = f"Ukendt kanal; brug en af: {', '.join(Channel.values)}."
+    chosen = _collect(errors, _clean_service_types, service_types) or []
+    _collect(errors, _clean_description, description)
+    person = _collect(errors, _clean_contact, contact) or {}
+    if errors:
+        raise ValidationFailed("Henvendelsen er ikke udfyldt korrekt.", errors=errors)
+    pairs = [(st.code, list(st.requirements.all())) for st in chosen]
+    cleaned = rules.clean_answers(answers, rules.requirements_by_key(pairs))
+    fingerprint = _fingerprint(
+        {
+            "cvr": number,
+            "business_name": business_name,
+            "service_types": [st.code for st in chosen],
+            "description": description,
+            "contact": person,
+            "answers": cleaned,
+            "channel": channel,
+            "received_at": received_at.isoformat() if received_at else None,
+        }
+    )
+    with transaction.atomic():
+        key_row = None
+        if idempotency_key:
+            key_row, replay = _claim_idempotency_key(actor, idempotency_key, fingerprint)
+            if replay is not None:
+                return replay
+        business, _ = business_get_or_create(cvr=number, name=business_name)
+        received = received_at or moment
+        year = clock.local_date(moment).year
+        seq, reference = _next_reference(year)
+        calendar = working_calendar()
+        settings_row = municipality()
+        case = Case.objects.create(
+            reference=reference,
+            year=year,
+            number=seq,
+            business=business,
+            contact_name=person["name"],
+            contact_email=person["email"],
+            contact_phone=person["phone"],
+            description=description.strip(),
+            channel=channel or default_channel,
+            received_at=received,
+            screening_due=rules.screening_due(
+                received, calendar, settings_row.screening_working_days
+            ),
+            created_by=actor,
+        )
+        case.service_types.set(chosen)
+        Answer.objects.bulk_create(
+            Answer(case=case, key=key, value=value, provided_by=actor, provided_at=moment)
+            for key, value in cleaned.items()
+        )
+        who = "medarbejder" if actor.is_staff else "virksomheden"
+        _event(
+            case,
+            "received",
+            actor,
+            f"Henvendelse modtaget ({Channel(case.channel).label.lower()}, registreret af {who}). "
+            f"Ydelser: {', '.join(st.name for st in chosen)}. "
+            f"Screening senest {_fmt(case.screening_due)}.",
+            channel=case.channel,
+            received_at=received.isoformat(),
+            service_types=[st.code for st in chosen],
+        )
+        if received_at is not None:
+            _event(
+                case,
+                "receipt_backdated",
+                actor,
+                f"Modtaget {clock.local_date(received):%d.%m.%Y} – registreret senere; "
+                "fristen regnes fra modtagelsen.",
+            )
+        full = case_queryset(user=_SYSTEM).get(pk=case.pk)
+        fields = _after_material(full, actor, calendar=calendar, at_intake=True)
+        if fields:
+            full.save(update_fields=fields)
+        if key_row is not None:
+            key_row.case = case
+            key_row.save(update_fields=["case"])
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+def _claim_idempotency_key(
+    actor: User, key: str, fingerprint: str
+) -> tuple[IdempotencyKey | None, Case | None]:
+    """Reserve ``key`` for this request, or return the case an earlier identical one made.
+
+    Inserted before the case is made, so two concurrent requests with one key cannot both
+    create a case: the loser's insert waits for the winner's commit and then fails.
+    """
+    if len(key) > 255:
+        raise ValidationFailed.field("Idempotency-Key", "Nøglen må højst være 255 tegn.")
+    existing = IdempotencyKey.objects.filter(user=actor, key=key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return IdempotencyKey.objects.create(
+                    user=actor, key=key, fingerprint=fingerprint
+                ), None
+        except IntegrityError:
+            existing = IdempotencyKey.objects.get(user=actor, key=key)
+    if existing.fingerprint != fingerprint:
+        raise Conflict(
+            "Idempotency-Key er allerede brugt til en anden henvendelse.",
+            errors={"Idempotency-Key": "Brug en ny nøgle til en ny henvendelse."},
+        )
+    if existing.case_id is None:
+        raise Conflict("En henvendelse med samme Idempotency-Key er ved at blive oprettet.")
+    case = case_queryset(user=_SYSTEM).get(pk=existing.case_id)
+    case.replayed = True
+    return None, case
+
+
+# --- material from the business ---------------------------------------------------------
+
+
+def _after_material(
+    case: Case, actor: User | None, *, calendar: WorkingCalendar, at_intake: bool = False
+) -> list[str]:
+    """What follows new answers or documents: deliverables met, fully informed, resumed.
+
+    ``case`` must be freshly read with its relations (case_queryset) inside the transaction.
+    """
+    missing = case_missing(case)
+    missing_keys = {item.key for item in missing}
+    moment = clock.now()
+    today = clock.local_date(moment)
+    for deliverable in case.deliverables.all():
+        if (
+            deliverable.party == Deliverable.Party.BUSINESS
+            and deliverable.status == Deliverable.Status.PENDING
+            and deliverable.requirement_key
+            and deliverable.requirement_key not in missing_keys
+        ):
+            deliverable.status = Deliverable.Status.DELIVERED
+            deliverable.delivered_at = moment
+            deliverable.save(update_fields=["status", "delivered_at"])
+            late = " (efter fristen)" if deliverable.due_date < today else ""
+            _event(
+                case,
+                "deliverable_delivered",
+                actor,
+                f"Leveret af virksomheden: {deliverable.title}{late}.",
+                deliverable=deliverable.pk,
+            )
+    if missing:
+        return []
+    fields: list[str] = []
+    if case.fully_informed_on is None:
+        # Complete at intake: informed from receipt (a backdated letter counts from its date).
+        case.fully_informed_on = clock.local_date(case.received_at) if at_intake else today
+        fields.append("fully_informed_on")
+        target = rules.service_target_days(case.service_types.all())
+        if target is not None:
+            case.service_target_date = rules.service_target_date(
+                case.fully_informed_on, target, case.service_target_waiting_days
+            )
+            fields.append("service_target_date")
+            _event(
+                case,
+                "fully_informed",
+                actor,
+                f"Sagen er fuldt oplyst {_fmt(case.fully_informed_on)}. "
+                f"Nationalt servicemål: afgørelse senest {_fmt(case.service_target_date)} "
+                f"({target} kalenderdage).",
+            )
+        else:
+            _event(
+                case,
+                "fully_informed",
+                actor,
+                f"Sagen er fuldt oplyst {_fmt(case.fully_informed_on)}.",
+            )
+    if case.status == CaseStatus.AWAITING_BUSINESS:
+        fields += _resume(case, actor, calendar=calendar, today=today)
+    return fields
+
+
+def _resume(
+    case: Case, actor: User | None, *, calendar: WorkingCalendar, today: dt.date
+) -> list[str]:
+    """Back to in progress: the answer estimate moves by the working days that were paused."""
+    paused_from = case.paused_since or today
+    paused = max(0, calendar.working_days_between(paused_from, today))
+    fields = ["status", "paused_since", "paused_working_days"]
+    _set_status(case, CaseStatus.IN_PROGRESS, actor, "Materialet fra virksomheden er modtaget.")
+    case.paused_since = None
+    case.paused_working_days += paused
+    if case.fully_informed_on is not None and case.fully_informed_on < today:
+        # Waiting after the case was fully informed is deducted from the national target.
+        waited = (today - max(paused_from, case.fully_informed_on)).days
+        if waited > 0 and case.service_target_date is not None:
+            case.service_target_waiting_days += waited
+            case.service_target_date += dt.timedelta(days=waited)
+            fields += ["service_target_waiting_days", "service_target_date"]
+            _event(
+                case,
+                "service_target_moved",
+                actor,
+                f"Servicemålsdato flyttet {waited} kalenderdage til {_fmt(case.service_target_date)}: "
+                "ventetid på virksomheden fratrækkes.",
+                days=waited,
+            )
+    if paused and case.estimated_answer_date is not None:
+        before = case.estimated_answer_date
+        case.estimated_answer_date = calendar.add_working_days(before, paused)
+        fields.append("estimated_answer_date")
+        _move_municipality_deliverables(case, before, case.estimated_answer_date)
+        _event(
+            case,
+            "estimate_moved",
+            actor,
+            f"Forventet svar flyttet fra {_fmt(before)} til {_fmt(case.estimated_answer_date)}: "
+            f"sagen ventede {paused} arbejdsdage på materiale fra virksomheden "
+            f"(fra {_fmt(paused_from)} til {_fmt(today)}).",
+            old=before.isoformat(),
+            new=case.estimated_answer_date.isoformat(),
+            paused_working_days=paused,
+        )
+    return fields
+
+
+def _move_municipality_deliverables(case: Case, before: dt.date, after: dt.date) -> None:
+    Deliverable.objects.filter(
+        case=case,
+        party=Deliverable.Party.MUNICIPALITY,
+        status=Deliverable.Status.PENDING,
+        due_date=before,
+    ).update(due_date=after)
+
+
+@transaction.atomic
+def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) -> Case:
+    """The business (or staff on its behalf) answers questions; missing items may be met."""
+    _require_access(case, actor)
+    case = _lock(case)
+    if case.status not in OPEN_STATUSES:
+        raise IllegalTransition(
+            f"Sagen er {CaseStatus(case.status).label.lower()}; der kan ikke tilføjes svar."
+        )
+    if not answers:
+        raise ValidationFailed.field("answers", "Angiv mindst ét svar.")
+    cleaned = rules.clean_answers(answers, case_requirements(case))
+    moment = clock.now()
+    current = {a.key: a for a in case.answers.all()}
+    requirements = case_requirements(case)
+    for key, value in cleaned.items():
+        label = requirements[key].label
+        existing = current.get(key)
+        if existing is None:
+            Answer.objects.create(
+                case=case, key=key, value=value, provided_by=actor, provided_at=moment
+            )
+            _event(case, "answer_added", actor, f"Svar på »{label}«: {value}", key=key, value=value)
+        elif existing.value != value:
+            old = existing.value
+            existing.value = value
+            existing.provided_by = actor
+            existing.provided_at = moment
+            existing.save(update_fields=["value", "provided_by", "provided_at"])
+            _event(
+                case,
+                "answer_changed",
+                actor,
+                f"Svar på »{label}« ændret fra {old} til {value}.",
+                key=key,
+                old=old,
+                new=value,
+            )
+    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
+    _save(case, *_after_material(case, actor, calendar=working_calendar()))
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+def _sniff(upload: UploadedFile) -> tuple[str, str]:
+    """(content type judged from the bytes, not the name; sha256 of the whole file)."""
+    upload.seek(0)
+    kind = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return (kind.mime if kind else "application/octet-stream"), digest.hexdigest()
+
+
+@transaction.atomic
+def case_add_document(
+    *, case: Case, actor: User, upload: UploadedFile, requirement_key: str = ""
+) -> Document:
+    """Attach a file (checked for size and type by content), possibly meeting a requirement."""
+    _require_access(case, actor)
+    case = _lock(case)
+    if case.status not in OPEN_STATUSES:
+        raise IllegalTransition(
+            f"Sagen er {CaseStatus(case.status).label.lower()}; der kan ikke tilføjes dokumenter."
+        )
+    size = upload.size or 0
+    if size == 0:
+        raise ValidationFailed.field("file", "Filen er tom.")
+    limit = settings.DOCUMENT_MAX_BYTES
+    if size > limit:
+        raise ValidationFailed.field(
+            "file", f"Filen er for stor ({size / 1_048_576:.1f} MB); højst {limit // 1_048_576} MB."
+        )
+    content_type, sha256 = _sniff(upload)
+    if content_type not in ALLOWED_DOCUMENT_TYPES:
+        raise ValidationFailed.field(
+            "file",
+            "Filtypen kan ikke modtages; send PDF, billede (PNG, JPEG, TIFF), Word, Excel eller ODT.",
+        )
+    key = (requirement_key or "").strip()
+    requirements = case_requirements(case)
+    if key:
+        requirement = requirements.get(key)
+        if requirement is None:
+            raise ValidationFailed.field("requirement", f"Sagen har intet krav »{key}«.")
+        if requirement.kind != "document":
+            raise ValidationFailed.field(
+                "requirement", f"»{requirement.label}« besvares med tekst, ikke et dokument."
+            )
+    name = (upload.name or "dokument").replace("/", "_").replace("\\", "_")[-200:]
+    document = Document(
+        case=case,
+        requirement_key=key,
+        original_name=name,
+        content_type=content_type,
+        size=size,
+        sha256=sha256,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    what = f" til »{requirements[key].label}«" if key else ""
+    _event(
+        case,
+        "document_added",
+        actor,
+        f"Dokument modtaget{what}: {name} ({ALLOWED_DOCUMENT_TYPES[content_type]}, {_size(size)}).",
+        document=document.pk,
+        requirement=key,
+    )
+    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
+    _save(case, *_after_material(case, actor, calendar=working_calendar()))
+    return document
+
+
+# --- screening ---------------------------------------------------------------------------
+
+
+def _least_loaded_coordinator() -> User | None:
+    """The active coordinator with the fewest open cases; ties by username, then id."""
+    return (
+        User.objects.coordinators()
+        .annotate(
+            open_cases=Count(
+                "coordinated_cases", filter=Q(coordinated_cases__status__in=OPEN_STATUSES)
+            )
+        )
+        .order_by("open_cases", "username", "id")
+        .first()
+    )
+
+
+def _coordinator_by_username(username: str) -> User:
+    found = User.objects.coordinators().filter(username=username).first()
+    if found is None:
+        raise ValidationFailed.field("coordinator", f"{username} er ikke en aktiv tovholder.")
+    return found
+
+
+def _is_active_coordinator(user: User | None) -> bool:
+    return bool(user and user.is_active and user.is_staff and user.is_coordinator)
+
+
+@transaction.atomic
+def case_screen(
+    *, case: Case, actor: User, coordinator: User | str | None = None, note: str = ""
+) -> Case:
+    """Screen an inquiry: completeness, coordinator, answer estimate, delivery plan, tasks.
+
+    The coordinator is the one given, else the business's fixed contact person if active,
+    else the least loaded active coordinator — who then becomes the fixed contact person.
+    """
+    _require_staff(actor, "screene henvendelser")
+    case = _lock(case)
+    if case.status != CaseStatus.RECEIVED:
+        raise IllegalTransition(
+            f"Sagen er allerede screenet (status »{CaseStatus(case.status).label}«)."
+        )
+    if isinstance(coordinator, str):
+        coordinator = _coordinator_by_username(coordinator)
+    elif coordinator is not None and not _is_active_coordinator(coordinator):
+        raise ValidationFailed.field(
+            "coordinator", f"{coordinator.username} er ikke en aktiv tovholder."
+        )
+    if note and len(note) > 2000:
+        raise ValidationFailed.field("note", "Noten må højst være 2000 tegn.")
+    business: Business = case.business
+    fixed = business.contact_person
+    chosen: User
+    if coordinator is not None:
+        chosen, why = coordinator, "valgt af medarbejderen"
+    elif fixed is not None and _is_active_coordinator(fixed):
+        chosen, why = fixed, "virksomhedens faste kontaktperson"
+    else:
+        least = _least_loaded_coordinator()
+        if least is None:
+            raise ValidationFailed.field(
+                "coordinator", "Der er ingen aktive tovholdere; opret en i administrationen."
+            )
+        chosen, why = least, "tovholderen med færrest åbne sager"
+    calendar = working_calendar()
+    settings_row = municipality()
+    moment = clock.now()
+    today = clock.local_date(moment)
+    service_types = list(case.service_types.all())
+    missing = case_missing(case)
+
+    case.screened_at = moment
+    case.screened_by = actor
+    case.coordinator = chosen
+    estimate = rules.answer_estimate(today, service_types, calendar)
+    case.estimated_answer_date = estimate
+    case.estimate_at_screening = estimate
+    late = today > case.screening_due
+    verdict = (
+        "Alle oplysninger er modtaget."
+        if not missing
+        else f"Mangler {len(missing)}: " + "; ".join(item.label for item in missing) + "."
+    )
+    _event(
+        case,
+        "screened",
+        actor,
+        f"Screenet {_fmt(today)}{' (efter fristen)' if late else ''}. {verdict}"
+        + (f" Note: {note.strip()}" if note.strip() else ""),
+        complete=not missing,
+        missing=[item.key for item in missing],
+        on_time=not late,
+    )
+    _event(
+        case,
+        "coordinator_appointed",
+        actor,
+        f"Tovholder: {chosen.display_name} ({why}).",
+        coordinator=chosen.username,
+    )
+    if not _is_active_coordinator(fixed):
+        business_set_contact_person(
+            business=business,
+            contact_person=chosen,
+            actor=actor,
+            reason=f"Udpeget ved screening af {case.reference}.",
+        )
+        _event(
+            case,
+            "contact_person_changed",
+            actor,
+            f"{chosen.display_name} er nu virksomhedens faste kontaktperson.",
+            coordinator=chosen.username,
+        )
+    longest = max(service_types, key=lambda st: st.target_working_days)
+    _event(
+        case,
+        "estimate_set",
+        actor,
+        f"Forventet svar {_fmt(estimate)}: {longest.target_working_days} arbejdsdage "
+        f"efter screeningen ({longest.name} har den længste svartid).",
+        new=estimate.isoformat(),
+    )
+    due_business = calendar.add_working_days(today, settings_row.business_deliverable_working_days)
+    plan = [
+        Deliverable(
+            case=case,
+            party=Deliverable.Party.MUNICIPALITY,
+            title=f"Svar: {st.name}",
+            service_type=st,
+            due_date=estimate,
+            created_at=moment,
+        )
+        for st in service_types
+    ] + [
+        Deliverable(
+            case=case,
+            party=Deliverable.Party.BUSINESS,
+            title=f"{'Send' if item.kind == 'document' else 'Oplys'}: {item.label}",
+            requirement_key=item.key,
+            due_date=due_business,
+            created_at=moment,
+        )
+        for item in missing
+    ]
+    Deliverable.objects.bulk_create(plan)
+    _event(
+        case,
+        "delivery_plan",
+        actor,
+        f"Leveranceplan: kommunen leverer {len(service_types)}, "
+        f"virksomheden {len(missing)}" + (f" (senest {_fmt(due_business)})." if missing else "."),
+    )
+    by_department: dict[int, list[ServiceType]] = {}
+    for st in service_types:
+        by_department.setdefault(st.department_id, []).append(st)
+    for department_id, sts in by_department.items():
+        task = Task.objects.create(case=case, department_id=department_id, created_at=moment)
+        task.service_types.set(sts)
+        _event(
+            case,
+            "task_created",
+            actor,
+            f"Opgave til {sts[0].department.name}: {', '.join(st.name for st in sts)}.",
+            department=sts[0].department.code,
+        )
+    if missing:
+        _set_status(case, CaseStatus.AWAITING_BUSINESS, actor, "Der mangler materiale.")
+        case.paused_since = today
+    else:
+        _set_status(case, CaseStatus.IN_PROGRESS, actor)
+    _save(
+        case,
+        "screened_at",
+        "screened_by",
+        "coordinator",
+        "estimated_answer_date",
+        "estimate_at_screening",
+        "status",
+        "paused_since",
+    )
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+# --- coordinator, decision, close, withdraw -----------------------------------------------
+
+
+@transaction.atomic
+def case_change_coordinator(
+    *, case: Case, actor: User, coordinator: User | str, reason: str = ""
+) -> Case:
+    """Give the case another coordinator (the business's fixed contact person is unchanged)."""
+    _require_staff(actor, "skifte tovholder")
+    case = _lock(case)
+    if case.status not in OPEN_STATUSES and case.status != CaseStatus.ANSWERED:
+        raise IllegalTransition("En afsluttet sag får ikke ny tovholder.")
+    if isinstance(coordinator, str):
+        coordinator = _coordinator_by_username(coordinator)
+    elif not _is_active_coordinator(coordinator):
+        raise ValidationFailed.field(
+            "coordinator", f"{coordinator.username} er ikke en aktiv tovholder."
+        )
+    if case.coordinator_id == coordinator.pk:
+        return case
+    before = case.coordinator
+    case.coordinator = coordinator
+    _event(
+        case,
+        "coordinator_changed",
+        actor,
+        f"Tovholder: {coordinator.display_name} (før: {before.display_name if before else 'ingen'})."
+        + (f" Begrundelse: {reason.strip()}" if reason.strip() else ""),
+        old=before.username if before else None,
+        new=coordinator.username,
+    )
+    _save(case, "coordinator")
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+@transaction.atomic
+def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
+    """The municipality's answer (decision, permit, advice) is delivered: the case is answered."""
+    _require_staff(actor, "give svar på sager")
+    case = _lock(case)
+    if not isinstance(summary, str) or not summary.strip():
+        raise ValidationFailed.field("summary", "Skriv kort, hvad svaret/afgørelsen er.")
+    if len(summary) > 10_000:
+        raise ValidationFailed.field("summary", "Svaret må højst være 10.000 tegn.")
+    if case.status == CaseStatus.AWAITING_BUSINESS:
+        raise IllegalTransition(
+            "Sagen venter på materiale fra virksomheden; den kan ikke besvares endnu."
+        )
+    _set_status(case, CaseStatus.ANSWERED, actor)
+    moment = clock.now()
+    today = clock.local_date(moment)
+    case.answered_at = moment
+    case.decision_summary = summary.strip()
+    for deliverable in case.deliverables.all():
+        if (
+            deliverable.party == Deliverable.Party.MUNICIPALITY
+            and deliverable.status == Deliverable.Status.PENDING
+        ):
+            deliverable.status = Deliverable.Status.DELIVERED
+            deliverable.delivered_at = moment
+            deliverable.save(update_fields=["status", "delivered_at"])
+    Task.objects.filter(case=case, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]).update(
+        status=Task.Status.DONE, done_at=moment
+    )
+    promised = case.estimate_at_screening
+    kept = promised is None or today <= promised
+    _event(
+        case,
+        "answered",
+        actor,
+        f"Svar givet {_fmt(today)}"
+        + (
+            f" ({'inden' if kept else 'efter'} den lovede dato {_fmt(promised)})"
+            if promised
+            else ""
+        )
+        + f": {case.decision_summary}",
+        on_time=kept,
+    )
+    _save(case, "status", "answered_at", "decision_summary")
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: User, note: str = "") -> Case:
+    _require_staff(actor, "afslutte sager")
+    case = _lock(case)
+    _set_status(case, CaseStatus.CLOSED, actor, note.strip())
+    case.closed_at = clock.now()
+    _save(case, "status", "closed_at")
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
+    """The business (or staff for it) withdraws the inquiry; open promises are waived."""
+    _require_access(case, actor)
+    case = _lock(case)
+    _set_status(
+        case,
+        CaseStatus.WITHDRAWN,
+        actor,
+        ("Trukket tilbage. " + reason.strip()).strip() if reason.strip() else "Trukket tilbage.",
+    )
+    moment = clock.now()
+    case.withdrawn_at = moment
+    case.paused_since = None
+    Deliverable.objects.filter(case=case, status=Deliverable.Status.PENDING).update(
+        status=Deliverable.Status.WAIVED, note="Sagen er trukket tilbage."
+    )
+    Task.objects.filter(case=case, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]).update(
+        status=Task.Status.CANCELLED, done_at=moment
+    )
+    _save(case, "status", "withdrawn_at", "paused_since")
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
