@@ -122,8 +122,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # Tests use a file too: concurrency tests need real WAL locking, not a shared memory DB.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"{env('TEST_DB_NAME') or 'test'}.sqlite3")
+    }
     (BASE_DIR / "var").mkdir(exist_ok=True)
+elif env("TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
