@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from erhvervskontakt.catalogue.models import Department, Requirement, ServiceType
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.catalogue.models import Department, Requirement, ServiceType
 
 pytestmark = pytest.mark.django_db
 
