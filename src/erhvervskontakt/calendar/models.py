@@ -5,6 +5,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 
+RECURRING_YEAR = 2000  # a leap year, so every month and day exists
+
 
 class ClosingDay(models.Model):
     """A day the municipality is closed (lukkedag), beside weekends and public holidays.
@@ -31,9 +33,20 @@ class ClosingDay(models.Model):
             return f"{self.name} ({self.date:%d.%m.}, hvert år)"
         return f"{self.name} ({self.date:%d.%m.%Y})"
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self._normalise()
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
-        if self.recurring and (self.date.month, self.date.day) == (2, 29):
+        if self.recurring and self.date and (self.date.month, self.date.day) == (2, 29):
             raise ValidationError({"date": "En årlig lukkedag kan ikke ligge den 29. februar."})
+        self._normalise()
+
+    def _normalise(self) -> None:
+        # A recurring day is stored in year 2000, so "24 December" is one row whatever year
+        # was typed, and the unique constraint catches a second one.
+        if self.recurring and self.date and self.date.year != RECURRING_YEAR:
+            self.date = self.date.replace(year=RECURRING_YEAR)
 
     @property
     def month_day(self) -> tuple[int, int]:

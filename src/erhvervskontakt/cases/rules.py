@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -121,10 +122,11 @@ def requirements_by_key(
 
 
 MAX_TEXT = 5000
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def clean_answer(requirement: RequirementLike, value: Any) -> Any:
-    """The value in its stored form, or ValidationFailed saying what is wrong (in Danish)."""
+    """The value in its stored form; ValueError saying what is wrong (in Danish) otherwise."""
     name = requirement.label
     kind = requirement.value_type
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -132,9 +134,10 @@ def clean_answer(requirement: RequirementLike, value: Any) -> Any:
     if kind == "text":
         if not isinstance(value, str):
             raise ValueError(f"»{name}« skal besvares med tekst.")
-        if len(value) > MAX_TEXT:
+        text = value.strip()
+        if len(text) > MAX_TEXT:
             raise ValueError(f"»{name}« må højst være {MAX_TEXT} tegn.")
-        return value.strip()
+        return text
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"»{name}« skal besvares med et tal.")
@@ -146,8 +149,8 @@ def clean_answer(requirement: RequirementLike, value: Any) -> Any:
             raise ValueError(f"»{name}« skal besvares med ja (true) eller nej (false).")
         return value
     if kind == "date":
-        if not isinstance(value, str):
-            raise ValueError(f"»{name}« skal være en dato som ÅÅÅÅ-MM-DD.")
+        if not isinstance(value, str) or not ISO_DATE.match(value.strip()):
+            raise ValueError(f"»{name}« skal være en gyldig dato som ÅÅÅÅ-MM-DD.")
         try:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
