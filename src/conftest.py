@@ -40,6 +40,13 @@ def _municipality_defaults(request: pytest.FixtureRequest) -> None:
     Municipality.objects.get_or_create(pk=1, defaults={"name": "Testkommune"})
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded documents go to a throw-away directory, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def catalogue(db: None) -> dict[str, ServiceType]:
     return build_catalogue()

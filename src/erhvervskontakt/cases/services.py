@@ -870,7 +870,9 @@ def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
     Task.objects.filter(case=case, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS]).update(
         status=Task.Status.DONE, done_at=moment
     )
-    promised = case.estimate_at_screening
+    # The promise is the estimate as it stands: it has moved only by the working days the
+    # case waited for the business, which do not count against the municipality.
+    promised = case.estimated_answer_date or case.estimate_at_screening
     kept = promised is None or today <= promised
     _event(
         case,

@@ -1,0 +1,224 @@
+"""Fixtures for the case service tests: an inquiry as a business would send it, small real
+files, a second building service type in Byggeri, and helpers that say "nothing changed".
+
+Dates in these tests are local to Europe/Copenhagen and the clock is frozen with
+time-machine; expected dates are literals worked out by hand in comments beside them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import zlib
+from collections.abc import Callable
+from itertools import count
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from erhvervskontakt.accounts.models import User
+from erhvervskontakt.businesses.models import Business, BusinessEvent
+from erhvervskontakt.businesses.tests.factories import BusinessFactory
+from erhvervskontakt.cases import services
+from erhvervskontakt.cases.models import (
+    Answer,
+    Case,
+    CaseStatus,
+    Deliverable,
+    Document,
+    Event,
+    IdempotencyKey,
+    ReferenceCounter,
+    Task,
+)
+from erhvervskontakt.catalogue.models import Requirement, ServiceType
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def cph(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    """An instant in Copenhagen local time."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=CPH)
+
+
+@pytest.fixture
+def simple_construction(catalogue: dict[str, ServiceType]) -> ServiceType:
+    """A second Byggeri service type with a national target and no document requirement,
+    so a case can be complete at intake and still have a service target date."""
+    building = catalogue["byggetilladelse-erhverv"]
+    st = ServiceType.objects.create(
+        code="byggetilladelse-simpel",
+        name="Byggetilladelse til simple konstruktioner",
+        group=ServiceType.Group.BUILD,
+        department=building.department,
+        target_working_days=20,
+        service_target_days=40,
+        position=5,
+    )
+    Requirement.objects.create(service_type=st, key="matrikel", label="Matrikelnummer")
+    return st
+
+
+CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
+
+
+@pytest.fixture
+def submit(
+    catalogue: dict[str, ServiceType], owner: User, business: Business
+) -> Callable[..., Case]:
+    """``submit(**fields)``: an inquiry from ``owner`` for its business (outdoor serving,
+    complete), with any field overridden."""
+
+    def make(*, actor: User | None = None, **fields: Any) -> Case:
+        payload: dict[str, Any] = {
+            "cvr": business.cvr,
+            "service_types": ["udeservering"],
+            "description": "Seks borde foran caféen på Vestergade.",
+            "contact": dict(CONTACT),
+            "answers": {"areal": 12},
+        }
+        payload.update(fields)
+        return services.inquiry_submit(actor=actor or owner, **payload)
+
+    return make
+
+
+@pytest.fixture
+def db_counts() -> Callable[[], dict[str, int]]:
+    """Row counts of everything an intake or a case service may write."""
+    models = (
+        Case,
+        Business,
+        BusinessEvent,
+        Event,
+        Answer,
+        Document,
+        Deliverable,
+        Task,
+        ReferenceCounter,
+        IdempotencyKey,
+    )
+
+    def counts() -> dict[str, int]:
+        return {model.__name__: model.objects.count() for model in models}
+
+    return counts
+
+
+@pytest.fixture
+def state_of() -> Callable[[Case], dict[str, Any]]:
+    """Everything about a case a service could change, read fresh from the database."""
+
+    def state(case: Case) -> dict[str, Any]:
+        row = Case.objects.get(pk=case.pk)
+        return {
+            "status": row.status,
+            "version": row.version,
+            "coordinator": row.coordinator_id,
+            "contact_person": row.business.contact_person_id,
+            "screened_at": row.screened_at,
+            "estimated_answer_date": row.estimated_answer_date,
+            "paused_since": row.paused_since,
+            "fully_informed_on": row.fully_informed_on,
+            "answered_at": row.answered_at,
+            "closed_at": row.closed_at,
+            "withdrawn_at": row.withdrawn_at,
+            "events": list(Event.objects.filter(case=row).values_list("kind", flat=True)),
+            "answers": dict(Answer.objects.filter(case=row).values_list("key", "value")),
+            "documents": Document.objects.filter(case=row).count(),
+            "deliverables": list(
+                Deliverable.objects.filter(case=row)
+                .order_by("id")
+                .values_list("party", "status", "due_date")
+            ),
+            "tasks": list(Task.objects.filter(case=row).order_by("id").values_list("status")),
+        }
+
+    return state
+
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def give_cases() -> Callable[..., list[Case]]:
+    """``give_cases(coordinator, n, status)``: load for the least-loaded rule, built
+    directly (another business each, a reference in year 2000 so it clashes with nothing)."""
+
+    def make(coordinator: User, n: int, status: str = CaseStatus.IN_PROGRESS) -> list[Case]:
+        made = []
+        for _ in range(n):
+            number = next(_numbers)
+            made.append(
+                Case.objects.create(
+                    reference=f"EK-2000-{number:05d}",
+                    year=2000,
+                    number=number,
+                    business=BusinessFactory(),
+                    contact_name="Load",
+                    contact_email="load@firma.test",
+                    description="Belastning",
+                    channel="api",
+                    status=status,
+                    received_at=cph(2026, 1, 5),
+                    screening_due=dt.date(2026, 1, 12),
+                    coordinator=coordinator,
+                )
+            )
+        return made
+
+    return make
+
+
+def _png(width: int = 1, height: int = 1) -> bytes:
+    """A real, minimal PNG image (one white pixel by default)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _pdf() -> bytes:
+    """A real, minimal one-page PDF with a correct cross-reference table."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+@pytest.fixture
+def png_bytes() -> bytes:
+    return _png()
+
+
+@pytest.fixture
+def pdf_bytes() -> bytes:
+    return _pdf()
