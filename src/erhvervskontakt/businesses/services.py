@@ -88,7 +88,9 @@ def business_user_add(
         user.set_password(password)
         user.save(update_fields=["password"])
     membership, created = Membership.objects.get_or_create(user=user, business=business)
-    if not created and not membership.active:
+    if not created and membership.active:
+        return user  # already had access: nothing to record
+    if not created:
         membership.active = True
         membership.save(update_fields=["active"])
     BusinessEvent.objects.create(

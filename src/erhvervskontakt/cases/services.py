@@ -135,7 +135,12 @@ def _save(case: Case, *fields: str) -> None:
 
 
 def _size(size: int) -> str:
-    return f"{size / 1_048_576:.1f} MB".replace(".", ",") if size >= 1_048_576 else f"{size} byte"
+    """A file size as a Dane writes it: 1,5 MB, 300 KB, 12 byte."""
+    if size >= 1_048_576:
+        return f"{size / 1_048_576:.1f} MB".replace(".", ",").replace(",0 MB", " MB")
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} byte"
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -285,11 +290,11 @@ def inquiry_submit(
             "cvr": number,
             "business_name": business_name,
             "service_types": [st.code for st in chosen],
-            "description": description,
+            "description": description.strip(),
             "contact": person,
             "answers": cleaned,
             "channel": channel,
-            "received_at": received_at.isoformat() if received_at else None,
+            "received_at": received_at.astimezone(dt.UTC).isoformat() if received_at else None,
         }
     )
     with transaction.atomic():
@@ -519,6 +524,7 @@ def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) 
     moment = clock.now()
     current = {a.key: a for a in case.answers.all()}
     requirements = case_requirements(case)
+    changed = False
     for key, value in cleaned.items():
         label = requirements[key].label
         existing = current.get(key)
@@ -527,7 +533,9 @@ def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) 
                 case=case, key=key, value=value, provided_by=actor, provided_at=moment
             )
             _event(case, "answer_added", actor, f"Svar på »{label}«: {value}", key=key, value=value)
+            changed = True
         elif existing.value != value:
+            changed = True
             old = existing.value
             existing.value = value
             existing.provided_by = actor
@@ -542,6 +550,8 @@ def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) 
                 old=old,
                 new=value,
             )
+    if not changed:
+        return case  # the same answers again: nothing happened, nothing to record
     case = case_queryset(user=_SYSTEM).get(pk=case.pk)
     _save(case, *_after_material(case, actor, calendar=working_calendar()))
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
@@ -576,7 +586,7 @@ def case_add_document(
     limit = settings.DOCUMENT_MAX_BYTES
     if size > limit:
         raise ValidationFailed.field(
-            "file", f"Filen er for stor ({size / 1_048_576:.1f} MB); højst {limit // 1_048_576} MB."
+            "file", f"Filen er for stor ({_size(size)}); den må højst fylde {_size(limit)}."
         )
     content_type, sha256 = _sniff(upload)
     if content_type not in ALLOWED_DOCUMENT_TYPES:
@@ -677,6 +687,8 @@ def case_screen(
     chosen: User
     if coordinator is not None:
         chosen, why = coordinator, "valgt af medarbejderen"
+    elif case.coordinator is not None and _is_active_coordinator(case.coordinator):
+        chosen, why = case.coordinator, "valgt før screeningen"
     elif fixed is not None and _is_active_coordinator(fixed):
         chosen, why = fixed, "virksomhedens faste kontaktperson"
     else:

@@ -263,3 +263,13 @@ def test_a_business_user_sees_its_own_business_and_not_another(
     assert business_get(user=karen, cvr=other_business.cvr) == other_business
     with pytest.raises(NotFound):
         business_get(user=owner, cvr=other_business.cvr)
+
+
+def test_giving_access_twice_records_it_once(business):
+    business_user_add(cvr=business.cvr, email="revisor@tal.dk")
+    business_user_add(cvr=business.cvr, email="revisor@tal.dk")
+
+    assert (
+        Membership.objects.filter(business=business, user__username="revisor@tal.dk").count() == 1
+    )
+    assert BusinessEvent.objects.filter(business=business, kind="member_added").count() == 1

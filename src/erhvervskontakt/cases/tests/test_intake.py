@@ -565,3 +565,24 @@ def test_intake_records_the_inquiry_and_its_receipt_in_the_timeline(submit, owne
     assert "Screening senest 04.12.2026" in received.text
     answer = Answer.objects.get(case=case)
     assert (answer.key, answer.value, answer.provided_by) == ("matrikel", "12a", owner)
+
+
+def test_an_idempotent_retry_may_write_the_same_instant_with_another_offset(submit, karen):
+    # 09:30 in Copenhagen (winter) is 08:30 UTC: one moment, two spellings
+    first = submit(
+        actor=karen,
+        received_at=dt.datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("Europe/Copenhagen")),
+        channel="phone",
+        description="Ring om udeservering",
+        idempotency_key="phone-1",
+    )
+    again = submit(
+        actor=karen,
+        received_at=dt.datetime(2026, 11, 25, 8, 30, tzinfo=dt.UTC),
+        channel="phone",
+        description="  Ring om udeservering \n",
+        idempotency_key="phone-1",
+    )
+
+    assert again.pk == first.pk
+    assert again.replayed is True

@@ -672,3 +672,28 @@ def test_a_case_with_a_timeline_cannot_be_deleted(case_in):
 
     assert Case.objects.filter(pk=case.pk).exists()
     assert Event.objects.filter(case=case).count() > 0
+
+
+def test_the_size_error_names_the_limit_in_words_a_person_reads(
+    building_case, owner, settings, pdf_bytes
+):
+    settings.DOCUMENT_MAX_BYTES = 300 * 1024
+    big = pdf_bytes + b"\n%" + b"x" * (400 * 1024)
+
+    with pytest.raises(ValidationFailed) as refused:
+        services.case_add_document(case=building_case, actor=owner, upload=upload("t.pdf", big))
+
+    assert refused.value.errors["file"] == (
+        f"Filen er for stor ({len(big) // 1024} KB); den må højst fylde 300 KB."
+    )
+
+
+def test_the_same_answers_again_change_nothing(building_case, owner, state_of):
+    before = state_of(building_case)
+
+    again = services.case_supply_answers(
+        case=building_case, actor=owner, answers={"matrikel": "12a", "areal": 10}
+    )
+
+    assert state_of(building_case) == before
+    assert again.version == before["version"]

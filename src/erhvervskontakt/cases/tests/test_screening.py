@@ -456,3 +456,19 @@ def test_screening_writes_its_steps_to_the_timeline_in_order(received, karen):
     assert {e.actor_id for e in new_events} == {karen.pk}
     assert {e.at for e in new_events} == {cph(2026, 11, 30, 9)}
     assert "Note: Ring til ejeren om skitsen." in new_events.get(kind="screened").text
+
+
+def test_a_coordinator_chosen_before_screening_is_kept(submit, karen, lars, business):
+    # Given the business has no fixed contact and Karen has the fewer open cases,
+    # but Lars was made coordinator while the inquiry waited for screening
+    case = submit()
+    case = services.case_change_coordinator(case=case, actor=karen, coordinator="lars")
+
+    # When Karen screens it without naming a coordinator
+    screened = services.case_screen(case=case, actor=karen)
+
+    # Then Lars stays, and becomes the business's fixed contact person
+    assert screened.coordinator == lars
+    assert screened.business.contact_person == lars
+    appointed = Event.objects.get(case=case, kind="coordinator_appointed")
+    assert appointed.text == "Tovholder: Lars Lund (valgt før screeningen)."
