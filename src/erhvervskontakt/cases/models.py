@@ -311,6 +311,9 @@ class Event(models.Model):
     )
     text = models.TextField()
     data = models.JSONField(default=dict, blank=True)
+    internal = models.BooleanField(
+        default=False, help_text="Only staff see it (e.g. an internal note was added)."
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -318,3 +321,72 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class Message(models.Model):
+    """A message on a case (besked) between the business and the municipality.
+
+    An internal note (``internal``) is for staff only and is never shown to the business.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField()
+    internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "besked"
+        verbose_name_plural = "beskeder"
+        indexes = [models.Index(fields=["case", "created_at"], name="message_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.body[:40]}"
+
+
+class InquiryDraft(models.Model):
+    """An inquiry a business user is writing in the portal (kladde), kept between steps.
+
+    ``data`` holds what the steps collected: service_types, description, contact, answers.
+    Submitting it makes a case (``submitted_case``); the draft itself is kept.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inquiry_drafts"
+    )
+    business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    step = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_case = models.OneToOneField(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="draft"
+    )
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["user", "-updated_at"], name="draft_user_updated")]
+
+
+def draft_document_path(instance: DraftDocument, filename: str) -> str:
+    return f"drafts/{instance.draft_id}/{filename}"
+
+
+class DraftDocument(models.Model):
+    """A file uploaded to a draft; it becomes a case document when the draft is submitted."""
+
+    draft = models.ForeignKey(InquiryDraft, on_delete=models.PROTECT, related_name="documents")
+    requirement_key = models.SlugField(max_length=60, blank=True)
+    file = models.FileField(upload_to=draft_document_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    replaced = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]

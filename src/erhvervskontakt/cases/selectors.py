@@ -15,7 +15,7 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import NotFound, ValidationFailed
 
 from . import rules
-from .models import Case, CaseStatus, Deliverable, Event, Task
+from .models import Case, CaseStatus, Deliverable, Event, InquiryDraft, Message, Task
 
 
 def _service_types_prefetch() -> Prefetch:
@@ -50,8 +50,14 @@ def case_queryset(*, user: User, with_timeline: bool = True) -> QuerySet[Case]:
         )
     )
     if with_timeline:
+        # Internal notes and their events are for staff only.
+        events = Event.objects.select_related("actor").order_by("at", "id")
+        messages = Message.objects.select_related("author").order_by("created_at", "id")
+        if not user.is_staff:
+            events = events.filter(internal=False)
+            messages = messages.filter(internal=False)
         queryset = queryset.prefetch_related(
-            Prefetch("events", queryset=Event.objects.select_related("actor").order_by("at", "id"))
+            Prefetch("events", queryset=events), Prefetch("messages", queryset=messages)
         )
     return queryset
 
@@ -139,3 +145,16 @@ def case_open_count_by_coordinator() -> dict[int, int]:
 
 def deliverable_is_overdue(deliverable: Deliverable, today: dt.date | None = None) -> bool:
     return deliverable.is_overdue(today or clock.today())
+
+
+def draft_get(*, user: User, pk: int) -> InquiryDraft:
+    """One of the user's own unsubmitted drafts, or NotFound."""
+    draft = (
+        InquiryDraft.objects.select_related("business")
+        .prefetch_related("documents")
+        .filter(pk=pk, user=user, submitted_case__isnull=True)
+        .first()
+    )
+    if draft is None:
+        raise NotFound("Kladden findes ikke.")
+    return draft

@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import filetype
@@ -52,8 +53,11 @@ from .models import (
     Channel,
     Deliverable,
     Document,
+    DraftDocument,
     Event,
     IdempotencyKey,
+    InquiryDraft,
+    Message,
     ReferenceCounter,
     Task,
 )
@@ -580,6 +584,25 @@ def case_add_document(
         raise IllegalTransition(
             f"Sagen er {CaseStatus(case.status).label.lower()}; der kan ikke tilføjes dokumenter."
         )
+    checked = _check_upload(upload)
+    requirements = case_requirements(case)
+    key = _check_document_requirement(requirement_key, requirements)
+    document = _store_document(case, actor, checked, upload, key, requirements)
+    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
+    _save(case, *_after_material(case, actor, calendar=working_calendar()))
+    return document
+
+
+@dataclass(frozen=True)
+class _CheckedUpload:
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _check_upload(upload: UploadedFile) -> _CheckedUpload:
+    """Size and type (by content, not by name) of an uploaded file, or ValidationFailed."""
     size = upload.size or 0
     if size == 0:
         raise ValidationFailed.field("file", "Filen er tom.")
@@ -594,8 +617,12 @@ def case_add_document(
             "file",
             "Filtypen kan ikke modtages; send PDF, billede (PNG, JPEG, TIFF), Word, Excel eller ODT.",
         )
+    name = (upload.name or "dokument").replace("/", "_").replace("\\", "_")[-200:]
+    return _CheckedUpload(name=name, content_type=content_type, size=size, sha256=sha256)
+
+
+def _check_document_requirement(requirement_key: str, requirements: Mapping[str, Any]) -> str:
     key = (requirement_key or "").strip()
-    requirements = case_requirements(case)
     if key:
         requirement = requirements.get(key)
         if requirement is None:
@@ -604,30 +631,40 @@ def case_add_document(
             raise ValidationFailed.field(
                 "requirement", f"»{requirement.label}« besvares med tekst, ikke et dokument."
             )
-    name = (upload.name or "dokument").replace("/", "_").replace("\\", "_")[-200:]
+    return key
+
+
+def _store_document(
+    case: Case,
+    actor: User | None,
+    checked: _CheckedUpload,
+    content: Any,
+    key: str,
+    requirements: Mapping[str, Any],
+) -> Document:
+    """Save the file and its row, and write the timeline event."""
     document = Document(
         case=case,
         requirement_key=key,
-        original_name=name,
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
-    document.file.save(name, upload, save=False)
+    document.file.save(checked.name, content, save=False)
     document.save()
     what = f" til »{requirements[key].label}«" if key else ""
     _event(
         case,
         "document_added",
         actor,
-        f"Dokument modtaget{what}: {name} ({ALLOWED_DOCUMENT_TYPES[content_type]}, {_size(size)}).",
+        f"Dokument modtaget{what}: {checked.name} "
+        f"({ALLOWED_DOCUMENT_TYPES[checked.content_type]}, {_size(checked.size)}).",
         document=document.pk,
         requirement=key,
     )
-    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
-    _save(case, *_after_material(case, actor, calendar=working_calendar()))
     return document
 
 
@@ -934,4 +971,185 @@ def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
         status=Task.Status.CANCELLED, done_at=moment
     )
     _save(case, "status", "withdrawn_at", "paused_since")
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+# --- messages ----------------------------------------------------------------------------
+
+MAX_MESSAGE = 5000
+
+
+@transaction.atomic
+def case_message_post(*, case: Case, actor: User, body: str, internal: bool = False) -> Message:
+    """A message on the case; staff may write an internal note the business never sees."""
+    _require_access(case, actor)
+    if internal and not actor.is_staff:
+        raise Forbidden("Kun kommunens medarbejdere kan skrive interne notater.")
+    case = _lock(case)
+    if case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
+        raise IllegalTransition(
+            f"Sagen er {CaseStatus(case.status).label.lower()}; skriv til kommunen om en ny sag."
+        )
+    text = (body or "").strip() if isinstance(body, str) else ""
+    if not text:
+        raise ValidationFailed.field("body", "Skriv en besked.")
+    if len(text) > MAX_MESSAGE:
+        raise ValidationFailed.field("body", f"Beskeden må højst være {MAX_MESSAGE} tegn.")
+    message = Message.objects.create(
+        case=case, author=actor, body=text, internal=internal, created_at=clock.now()
+    )
+    if internal:
+        summary = "Internt notat tilføjet."
+    elif actor.is_staff:
+        summary = f"Besked fra kommunen ({actor.display_name})."
+    else:
+        summary = "Besked fra virksomheden."
+    event = _event(case, "message", actor, summary, message=message.pk)
+    if internal:
+        Event.objects.filter(pk=event.pk).update(internal=True)
+    _save(case)
+    return message
+
+
+# --- portal drafts -----------------------------------------------------------------------
+
+
+def _require_draft_owner(draft: InquiryDraft, actor: User) -> None:
+    if draft.user_id != actor.pk or draft.submitted_case_id is not None:
+        raise NotFound("Kladden findes ikke.")
+
+
+@transaction.atomic
+def draft_create(*, actor: User, business: Business) -> InquiryDraft:
+    """A new, empty inquiry draft for one of the user's businesses."""
+    if not Membership.objects.filter(user=actor, business=business, active=True).exists():
+        raise NotFound("Virksomheden findes ikke.")
+    moment = clock.now()
+    return InquiryDraft.objects.create(
+        user=actor,
+        business=business,
+        data={"service_types": [], "description": "", "contact": {}, "answers": {}},
+        created_at=moment,
+        updated_at=moment,
+    )
+
+
+@transaction.atomic
+def draft_update(
+    *,
+    draft: InquiryDraft,
+    actor: User,
+    service_types: list[str] | None = None,
+    description: str | None = None,
+    contact: Mapping[str, Any] | None = None,
+    answers: Mapping[str, Any] | None = None,
+    step: int | None = None,
+) -> InquiryDraft:
+    """Keep what one step of the portal flow collected; each part is checked as it comes.
+
+    Answers are checked against the chosen service types; answers to questions no chosen
+    service type asks any more are dropped. Empty answers are allowed (not answered yet).
+    """
+    draft = InquiryDraft.objects.select_for_update().get(pk=draft.pk)
+    _require_draft_owner(draft, actor)
+    data = dict(draft.data)
+    if service_types is not None:
+        data["service_types"] = [st.code for st in _clean_service_types(service_types)]
+    if description is not None:
+        data["description"] = _clean_description(description)
+    if contact is not None:
+        data["contact"] = _clean_contact(contact)
+    chosen = list(service_types_by_codes(data.get("service_types", [])).values())
+    requirements = rules.requirements_by_key(
+        [(st.code, list(st.requirements.all())) for st in chosen]
+    )
+    kept = {k: v for k, v in (data.get("answers") or {}).items() if k in requirements}
+    if answers is not None:
+        given = {k: v for k, v in answers.items() if v not in (None, "")}
+        kept.update(rules.clean_answers(given, requirements))
+        for key, value in answers.items():
+            if value in (None, "") and key in kept:
+                del kept[key]
+    data["answers"] = kept
+    draft.data = data
+    if step is not None:
+        draft.step = max(1, min(int(step), 5))
+    draft.updated_at = clock.now()
+    draft.save(update_fields=["data", "step", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def draft_add_document(
+    *, draft: InquiryDraft, actor: User, upload: UploadedFile, requirement_key: str
+) -> DraftDocument:
+    """A file for a document requirement of the draft; a new one replaces the earlier one."""
+    draft = InquiryDraft.objects.select_for_update().get(pk=draft.pk)
+    _require_draft_owner(draft, actor)
+    chosen = list(service_types_by_codes(draft.data.get("service_types", [])).values())
+    requirements = rules.requirements_by_key(
+        [(st.code, list(st.requirements.all())) for st in chosen]
+    )
+    checked = _check_upload(upload)
+    key = _check_document_requirement(requirement_key, requirements)
+    moment = clock.now()
+    DraftDocument.objects.filter(draft=draft, requirement_key=key, replaced=False).update(
+        replaced=True
+    )
+    document = DraftDocument(
+        draft=draft,
+        requirement_key=key,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_at=moment,
+    )
+    document.file.save(checked.name, upload, save=False)
+    document.save()
+    draft.updated_at = moment
+    draft.save(update_fields=["updated_at"])
+    return document
+
+
+@transaction.atomic
+def draft_submit(*, draft: InquiryDraft, actor: User) -> Case:
+    """Turn the draft into a case (channel: portal), with its answers and documents.
+
+    Submitting the same draft twice (a double click, a reload) returns the same case.
+    """
+    draft = InquiryDraft.objects.select_for_update().get(pk=draft.pk)
+    if draft.user_id == actor.pk and draft.submitted_case_id is not None:
+        case = case_queryset(user=_SYSTEM).get(pk=draft.submitted_case_id)
+        case.replayed = True
+        return case
+    _require_draft_owner(draft, actor)
+    data = draft.data
+    case = inquiry_submit(
+        actor=actor,
+        cvr=draft.business.cvr,
+        service_types=list(data.get("service_types") or []),
+        description=data.get("description") or "",
+        contact=data.get("contact") or {},
+        answers=data.get("answers") or {},
+        default_channel=Channel.PORTAL,
+    )
+    requirements = case_requirements(case)
+    for upload in draft.documents.filter(replaced=False).order_by("uploaded_at", "id"):
+        if upload.requirement_key and upload.requirement_key not in requirements:
+            continue  # its service type was deselected after the upload
+        checked = _CheckedUpload(
+            name=upload.original_name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+        )
+        with upload.file.open("rb") as content:
+            _store_document(case, actor, checked, content, upload.requirement_key, requirements)
+    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
+    _save(case, *_after_material(case, actor, calendar=working_calendar(), at_intake=True))
+    draft.submitted_case = case
+    draft.step = 5
+    draft.updated_at = clock.now()
+    draft.save(update_fields=["submitted_case", "step", "updated_at"])
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
