@@ -6,7 +6,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test install lint format typecheck check pytest serve demo bench clean
+VENDOR := src/erhvervskontakt/portal/static/vendor
+
+.PHONY: run test install assets messages lint format typecheck check pytest serve demo bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +18,26 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-run: install
+# Det Fælles Designsystem, htmx and axe-core from npm, copied into static files (not committed).
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/dkfds
+	cp -r node_modules/dkfds/dist/css node_modules/dkfds/dist/js node_modules/dkfds/dist/fonts node_modules/dkfds/dist/img $(VENDOR)/dkfds/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/
+	@touch $@
+
+assets: $(VENDOR)/.installed messages
+
+# Translations: the .po files are committed, the compiled .mo files are made here (Babel, no
+# system gettext needed).
+LOCALE := src/erhvervskontakt/locale
+messages: install
+	@for po in $(wildcard $(LOCALE)/*/LC_MESSAGES/django.po); do \
+		$(VENV)/bin/pybabel compile -i $$po -o $${po%.po}.mo -l $$(basename $$(dirname $$(dirname $$po))) >/dev/null || exit 1; \
+	done
+
+run: install assets
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
@@ -25,7 +46,7 @@ run: install
 		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
 		--access-logfile - --graceful-timeout 10
 
-test: install lint check typecheck pytest
+test: install assets lint check typecheck pytest
 
 lint: install
 	$(VENV)/bin/ruff check src scripts
@@ -42,11 +63,11 @@ check: install
 typecheck: install
 	$(VENV)/bin/mypy src/erhvervskontakt
 
-pytest: install
+pytest: install assets
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) scripts/bench_api.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules $(VENDOR)

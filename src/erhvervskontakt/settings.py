@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "erhvervskontakt.businesses",
     "erhvervskontakt.cases",
     "erhvervskontakt.api",
+    "erhvervskontakt.portal",
     "erhvervskontakt.demo",
 ]
 

@@ -10,11 +10,11 @@ admin.site.site_title = "Erhvervskontakt"
 admin.site.index_title = "Administration"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("erhvervskontakt.portal.urls")),
 ]
 
 if settings.DEBUG:

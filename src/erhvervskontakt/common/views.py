@@ -4,7 +4,6 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
@@ -21,8 +20,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("Health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@require_GET
-def home(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return render(request, "common/home.html")
