@@ -41,6 +41,13 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
 
 
+def _idempotency_key(request: HttpRequest) -> str | None:
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and not key.isprintable():
+        raise ValidationFailed.field("Idempotency-Key", "Nøglen må kun indeholde synlige tegn.")
+    return key
+
+
 @public.get("/service-types", response=list[schemas.ServiceTypeOut], auth=None)
 def list_service_types(request: HttpRequest) -> list[dict[str, Any]]:
     """The public service catalogue with each service type's requirements and targets."""
@@ -80,7 +87,11 @@ def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[st
     """The N-th working day strictly after ``start`` (weekends, holidays, closing days skipped)."""
     if not 0 <= days <= 2000:
         raise ValidationFailed.field("days", "days skal være mellem 0 og 2000.")
-    return {"start": start, "days": days, "date": working_calendar().add_working_days(start, days)}
+    try:
+        date = working_calendar().add_working_days(start, days)
+    except OverflowError:
+        raise ValidationFailed.field("start", "Datoen ligger for langt ude i fremtiden.") from None
+    return {"start": start, "days": days, "date": date}
 
 
 @cases.post("/inquiries", response={201: schemas.CaseOut, **ERRORS})
@@ -103,7 +114,7 @@ def submit_inquiry(
         channel=payload.channel,
         received_at=payload.received_at,
         default_channel=Channel.API,
-        idempotency_key=request.headers.get("Idempotency-Key") or None,
+        idempotency_key=_idempotency_key(request),
     )
     if case.replayed:
         response["Idempotent-Replayed"] = "true"
@@ -116,10 +127,11 @@ def list_cases(
     request: HttpRequest,
     status: str | None = None,
     cvr: str | None = None,
-    coordinator: str | None = None,
+    coordinator: schemas.Text | None = None,
     overdue: bool | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    # Bounded so the SQL OFFSET fits a 64-bit integer on every database.
+    offset: int = Query(0, ge=0, le=1_000_000_000),
 ) -> dict[str, Any]:
     """Cases you may see, newest first; staff see all, a business user its own."""
     page = case_list(
@@ -136,7 +148,7 @@ def list_cases(
 
 
 @cases.get("/cases/{reference}", response={200: schemas.CaseOut, **ERRORS})
-def get_case(request: HttpRequest, reference: str) -> dict[str, Any]:
+def get_case(request: HttpRequest, reference: schemas.Text) -> dict[str, Any]:
     return case_detail(case_get(user=_user(request), reference=reference), clock.today())
 
 
@@ -146,7 +158,7 @@ def _detail(case: Any) -> dict[str, Any]:
 
 @cases.post("/cases/{reference}/screening", response={200: schemas.CaseOut, **ERRORS})
 def screen_case(
-    request: HttpRequest, reference: str, payload: schemas.ScreeningIn
+    request: HttpRequest, reference: schemas.Text, payload: schemas.ScreeningIn
 ) -> dict[str, Any]:
     """Screen the inquiry (staff): completeness, coordinator, estimate, delivery plan."""
     user = _user(request)
@@ -160,7 +172,7 @@ def screen_case(
 
 @cases.post("/cases/{reference}/answers", response={200: schemas.CaseOut, **ERRORS})
 def supply_answers(
-    request: HttpRequest, reference: str, payload: schemas.AnswersIn
+    request: HttpRequest, reference: schemas.Text, payload: schemas.AnswersIn
 ) -> dict[str, Any]:
     """Answer questions of the case (e.g. what screening found missing)."""
     user = _user(request)
@@ -171,7 +183,7 @@ def supply_answers(
 @cases.post("/cases/{reference}/documents", response={201: schemas.CaseOut, **ERRORS})
 def add_document(
     request: HttpRequest,
-    reference: str,
+    reference: schemas.Text,
     file: File[UploadedFile],
     requirement: Form[str] = "",
 ) -> tuple[int, dict[str, Any]]:
@@ -184,7 +196,7 @@ def add_document(
 
 @cases.post("/cases/{reference}/decision", response={200: schemas.CaseOut, **ERRORS})
 def record_decision(
-    request: HttpRequest, reference: str, payload: schemas.DecisionIn
+    request: HttpRequest, reference: schemas.Text, payload: schemas.DecisionIn
 ) -> dict[str, Any]:
     """The municipality's answer is delivered (staff): the case becomes answered."""
     user = _user(request)
@@ -194,7 +206,7 @@ def record_decision(
 
 @cases.post("/cases/{reference}/close", response={200: schemas.CaseOut, **ERRORS})
 def close_case(
-    request: HttpRequest, reference: str, payload: schemas.NoteIn | None = None
+    request: HttpRequest, reference: schemas.Text, payload: schemas.NoteIn | None = None
 ) -> dict[str, Any]:
     user = _user(request)
     case = case_get(user=user, reference=reference)
@@ -204,7 +216,7 @@ def close_case(
 
 @cases.post("/cases/{reference}/withdraw", response={200: schemas.CaseOut, **ERRORS})
 def withdraw_case(
-    request: HttpRequest, reference: str, payload: schemas.WithdrawIn | None = None
+    request: HttpRequest, reference: schemas.Text, payload: schemas.WithdrawIn | None = None
 ) -> dict[str, Any]:
     user = _user(request)
     case = case_get(user=user, reference=reference)

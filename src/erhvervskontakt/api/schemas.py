@@ -3,14 +3,55 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+
+def _storable(value: Any) -> Any:
+    """Refuse text no database can store: NUL (PostgreSQL) and lone surrogates (UTF-8).
+
+    Checked at the API's edge, like Django forms' ProhibitNullCharactersValidator, so such
+    input is a 422 on every database instead of a 500 on some.
+    """
+    if isinstance(value, str):
+        if "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value):
+            raise PydanticCustomError(
+                "unstorable_text", "Teksten indeholder tegn, der ikke kan bruges (fx NUL)."
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _storable(item)
+    return value
+
+
+# A path or query parameter that reaches a database lookup.
+Text = Annotated[str, AfterValidator(_storable)]
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """The same instant in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL ±15:59."""
+    if value.tzinfo is None:
+        return value  # the service says a time zone is needed
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise PydanticCustomError("datetime_range", "Tidspunktet findes ikke i UTC.") from None
 
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        return _storable(value)
 
 
 class ErrorOut(Schema):
@@ -147,7 +188,7 @@ class InquiryIn(Strict):
     channel: Literal["portal", "api", "email", "phone", "letter", "meeting"] | None = Field(
         default=None, description="Kun medarbejdere"
     )
-    received_at: dt.datetime | None = Field(
+    received_at: Annotated[dt.datetime, AfterValidator(_in_utc)] | None = Field(
         default=None, description="Kun medarbejdere; ISO 8601 med tidszone"
     )
 

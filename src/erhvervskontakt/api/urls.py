@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -51,8 +53,18 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status_code, exc.message, exc.code, exc.errors)
 
 
+_SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")
+
+
 def _location(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form", "file")]
+    """The field a pydantic error is about: ``("body", "payload", "contact", "email")`` →
+    ``contact.email``. Only the leading source (and the body parameter's name) is dropped,
+    so a field that happens to be called ``file`` or ``query`` keeps its name."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        source = parts.pop(0)
+        if source == "body" and parts and parts[0] == "payload":
+            parts.pop(0)
     return ".".join(parts) or "body"
 
 
@@ -95,6 +107,18 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             {"body": str(exc).replace("Cannot parse request body", "JSON-fejl")},
         )
     return _error(request, exc.status_code, str(exc), "http_error")
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _error(
+        request,
+        413,
+        f"Forespørgslen er for stor; en JSON-forespørgsel må højst fylde {limit // 1024} KB.",
+        "too_large",
+        {"body": "Forespørgslen er for stor."},
+    )
 
 
 @api.exception_handler(Exception)

@@ -1,0 +1,84 @@
+"""The health check and the API's self-description, over real HTTP."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CONTRACT_PATHS = {
+    "/api/v1/service-types": {"get"},
+    "/api/v1/calendar/add-working-days": {"get"},
+    "/api/v1/inquiries": {"post"},
+    "/api/v1/cases": {"get"},
+    "/api/v1/cases/{reference}": {"get"},
+    "/api/v1/cases/{reference}/screening": {"post"},
+    "/api/v1/cases/{reference}/answers": {"post"},
+    "/api/v1/cases/{reference}/documents": {"post"},
+    "/api/v1/cases/{reference}/decision": {"post"},
+    "/api/v1/cases/{reference}/close": {"post"},
+    "/api/v1/cases/{reference}/withdraw": {"post"},
+    "/api/v1/businesses/{cvr}": {"get"},
+}
+
+
+def test_healthz_reports_the_service_and_its_database_as_ok(live_server):
+    response = httpx.get(f"{live_server.url}/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.headers["X-Request-ID"]
+
+
+def test_openapi_document_is_json_listing_every_endpoint_of_the_contract(http):
+    response = http(None).get("/openapi.json")
+
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["version"] == "1"
+    paths = {path: set(ops) for path, ops in document["paths"].items()}
+    assert paths == CONTRACT_PATHS
+
+
+def test_openapi_document_declares_bearer_auth_and_leaves_the_catalogue_public(http):
+    document = http(None).get("/openapi.json").json()
+
+    schemes = document["components"]["securitySchemes"]
+    assert [s["scheme"] for s in schemes.values()] == ["bearer"]
+    assert "security" not in document["paths"]["/api/v1/service-types"]["get"]
+    assert "security" not in document["paths"]["/api/v1/calendar/add-working-days"]["get"]
+    assert document["paths"]["/api/v1/cases"]["get"]["security"]
+
+
+def test_openapi_document_describes_the_case_with_every_field_of_the_contract(http):
+    document = http(None).get("/openapi.json").json()
+
+    case = document["components"]["schemas"]["CaseOut"]["properties"]
+    assert {
+        "reference",
+        "status",
+        "business",
+        "service_types",
+        "channel",
+        "received_at",
+        "screening_due",
+        "screened_at",
+        "coordinator",
+        "estimated_answer_date",
+        "service_target_date",
+        "answered_at",
+        "missing",
+        "deliverables",
+        "tasks",
+        "timeline",
+    } <= set(case)
+
+
+def test_interactive_docs_page_answers(http):
+    response = http(None).get("/docs")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "openapi.json" in response.text

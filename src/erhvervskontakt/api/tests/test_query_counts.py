@@ -1,0 +1,131 @@
+"""The case list and the case detail run a constant number of SQL queries.
+
+In-process (Django's test client), not over the live server: query capture only sees the
+queries of this thread. Each measured request uses a fresh token, so each includes the one
+write that records a token's first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from erhvervskontakt.cases import services
+from erhvervskontakt.cases.models import Case, Deliverable, Event, Task
+
+from .support import PDF_BYTES, PNG_BYTES
+
+pytestmark = pytest.mark.django_db
+
+# Token lookup and first-use write, the page (and its count, for the list), then one query per
+# prefetched relation: service types, requirements, answers, documents, deliverables, tasks,
+# tasks' service types (and events, for the detail). 11 today; one spare.
+MAX_QUERIES = 12
+
+
+def _rich_case(owner, karen, business) -> Case:
+    """A screened case of three departments: 3 tasks, 8 deliverables, documents, ~20 events."""
+    case = services.inquiry_submit(
+        actor=owner,
+        cvr=business.cvr,
+        service_types=["byggetilladelse-erhverv", "miljoegodkendelse", "udeservering"],
+        description="Ny fabrikshal med udeservering til kantinen",
+        contact={"name": "Ejer", "email": "ejer@fynsk.dk"},
+        answers={"matrikel": "12a"},
+    )
+    case = services.case_screen(case=case, actor=karen)
+    services.case_supply_answers(
+        case=case, actor=owner, answers={"etageareal": 1200, "areal": 30, "listepunkt": "K206"}
+    )
+    services.case_add_document(
+        case=case,
+        actor=owner,
+        upload=SimpleUploadedFile("tegninger.pdf", PDF_BYTES),
+        requirement_key="tegninger",
+    )
+    services.case_add_document(
+        case=case,
+        actor=owner,
+        upload=SimpleUploadedFile("skema.pdf", PDF_BYTES),
+        requirement_key="ansoegningsskema",
+    )
+    return case
+
+
+def _grow(case: Case, owner) -> None:
+    """More events, answers and documents on ``case``."""
+    for area in (31, 32, 33):
+        services.case_supply_answers(case=case, actor=owner, answers={"areal": area})
+    services.case_add_document(
+        case=case, actor=owner, upload=SimpleUploadedFile("foto.png", PNG_BYTES)
+    )
+
+
+def _measure(client, token_for, user, url: str) -> tuple[int, Any]:
+    token = token_for(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200, response.content
+    return len(captured.captured_queries), response.json()
+
+
+@pytest.mark.parametrize("persona", ["karen", "owner"])
+def test_case_list_runs_the_same_queries_for_one_case_as_for_twenty_five(
+    request, client, token_for, owner, karen, business, catalogue, persona
+):
+    user = request.getfixturevalue(persona)
+    _rich_case(owner, karen, business)
+    one, page = _measure(client, token_for, user, "/api/v1/cases")
+    assert page["count"] == 1
+
+    for _ in range(24):
+        _rich_case(owner, karen, business)
+    many, page = _measure(client, token_for, user, "/api/v1/cases")
+
+    assert page["count"] == len(page["items"]) == 25
+    assert Deliverable.objects.count() == 25 * 8
+    assert Task.objects.count() == 25 * 3
+    assert many == one
+    assert one <= MAX_QUERIES
+
+
+def test_filtered_case_list_runs_the_same_queries_for_one_case_as_for_twenty_five(
+    client, token_for, owner, karen, business, catalogue
+):
+    url = f"/api/v1/cases?status=in_progress&coordinator=karen&cvr={business.cvr}&overdue=false"
+    _rich_case(owner, karen, business)
+    one, page = _measure(client, token_for, karen, url)
+    assert page["count"] == 1
+
+    for _ in range(24):
+        _rich_case(owner, karen, business)
+    many, page = _measure(client, token_for, karen, url)
+
+    assert page["count"] == 25
+    assert many == one
+    assert one <= MAX_QUERIES
+
+
+@pytest.mark.parametrize("persona", ["karen", "owner"])
+def test_case_detail_runs_the_same_queries_however_many_cases_and_events_there_are(
+    request, client, token_for, owner, karen, business, catalogue, persona
+):
+    user = request.getfixturevalue(persona)
+    case = _rich_case(owner, karen, business)
+    url = f"/api/v1/cases/{case.reference}"
+    events_before = Event.objects.filter(case=case).count()
+    one, shown = _measure(client, token_for, user, url)
+    assert len(shown["timeline"]) == events_before
+
+    for _ in range(24):
+        _rich_case(owner, karen, business)
+    _grow(case, owner)
+    many, shown = _measure(client, token_for, user, url)
+
+    assert len(shown["timeline"]) > events_before
+    assert many == one
+    assert one <= MAX_QUERIES
