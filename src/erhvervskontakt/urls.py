@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from erhvervskontakt.api.urls import api
+from erhvervskontakt.api.urls import api, not_found
 from erhvervskontakt.common import views
 
 admin.site.site_header = "Erhvervskontakt – administration"
@@ -12,6 +12,7 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("erhvervskontakt.portal.urls")),

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from erhvervskontakt.accounts.models import User
@@ -97,7 +97,7 @@ def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[st
 @cases.post("/inquiries", response={201: schemas.CaseOut, **ERRORS})
 def submit_inquiry(
     request: HttpRequest, response: HttpResponse, payload: schemas.InquiryIn
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     """Register an inquiry; the answer has its reference, screening deadline and what is missing.
 
     Send an ``Idempotency-Key`` header to make retries safe: the same key and body again
@@ -119,7 +119,7 @@ def submit_inquiry(
     if case.replayed:
         response["Idempotent-Replayed"] = "true"
     response["Location"] = f"/api/v1/cases/{case.reference}"
-    return 201, case_detail(case, clock.today())
+    return Status(201, case_detail(case, clock.today()))
 
 
 @cases.get("/cases", response={200: schemas.CasePageOut, **ERRORS})
@@ -186,12 +186,12 @@ def add_document(
     reference: schemas.Text,
     file: File[UploadedFile],
     requirement: Form[str] = "",
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     """Upload a document (PDF, PNG, JPEG, TIFF, DOCX, XLSX, ODT), optionally for a requirement."""
     user = _user(request)
     case = case_get(user=user, reference=reference)
     services.case_add_document(case=case, actor=user, upload=file, requirement_key=requirement)
-    return 201, _detail(case_get(user=user, reference=reference))
+    return Status(201, _detail(case_get(user=user, reference=reference)))
 
 
 @cases.post("/cases/{reference}/decision", response={200: schemas.CaseOut, **ERRORS})

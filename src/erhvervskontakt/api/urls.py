@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -129,4 +129,17 @@ def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         500,
         f"Der skete en uventet fejl. Oplys fejlnummer {current_request_id()} til kommunen.",
         "server_error",
+    )
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other path under /api/: a JSON 404 like the rest of the API, not an HTML page."""
+    return JsonResponse(
+        {
+            "detail": f"Der er ingen adresse {request.path} i API'et; se /api/v1/docs.",
+            "code": "not_found",
+            "errors": {},
+            "request_id": current_request_id(),
+        },
+        status=404,
     )

@@ -164,3 +164,13 @@ def test_nul_in_the_idempotency_key_header_gets_422(
     assert set(body) == {"detail", "code", "errors", "request_id"}
     assert "Idempotency-Key" in body["errors"]
     assert counts() == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v2/cases", "/api/"])
+def test_an_unknown_api_address_answers_a_json_404(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "not_found"
+    assert response.json()["request_id"] == response["X-Request-ID"]
