@@ -1,0 +1,115 @@
+"""Rule checks on loaded cases, shared by the demo and volume tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterable
+
+from erhvervskontakt.calendar.selectors import working_calendar
+from erhvervskontakt.cases import rules
+from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, Task
+from erhvervskontakt.cases.selectors import case_missing, case_queryset
+from erhvervskontakt.catalogue.selectors import municipality
+from erhvervskontakt.common import clock
+
+REFERENCE = re.compile(r"^EK-(\d{4})-(\d{5,})$")
+
+
+class _Everyone:
+    is_authenticated = True
+    is_active = True
+    is_staff = True
+
+
+def rule_violations(cases: Iterable[Case] | None = None) -> list[str]:
+    """Everything about the cases that breaks a rule of the product, as readable lines."""
+    calendar = working_calendar()
+    days = municipality().screening_working_days
+    now = clock.now()
+    problems: list[str] = []
+    queryset = cases if cases is not None else case_queryset(user=_Everyone())  # type: ignore[arg-type]
+    for case in queryset:
+        ref = case.reference
+        found = REFERENCE.match(ref)
+        if not found or int(found.group(1)) != case.year or int(found.group(2)) != case.number:
+            problems.append(f"{ref}: malformed reference")
+        if case.screening_due != rules.screening_due(case.received_at, calendar, days):
+            problems.append(f"{ref}: screening_due {case.screening_due} off the calendar")
+        sts = list(case.service_types.all())
+        if not sts:
+            problems.append(f"{ref}: no service types")
+            continue
+        events = list(case.events.all())
+        if not events or events[0].kind != "received":
+            problems.append(f"{ref}: timeline does not start with 'received'")
+        if any(e.at > now for e in events) or case.received_at > now:
+            problems.append(f"{ref}: something happens in the future")
+        if any(b.at < a.at for a, b in itertools.pairwise(events)):
+            problems.append(f"{ref}: timeline out of order")
+        missing = case_missing(case)
+        status = case.status
+        if status == CaseStatus.AWAITING_BUSINESS and not missing:
+            problems.append(f"{ref}: awaiting the business but nothing is missing")
+        if status in (CaseStatus.IN_PROGRESS, CaseStatus.ANSWERED, CaseStatus.CLOSED) and missing:
+            problems.append(f"{ref}: {status} while material is missing")
+        if (case.fully_informed_on is None) != bool(missing) and status != CaseStatus.WITHDRAWN:
+            problems.append(f"{ref}: fully_informed_on disagrees with what is missing")
+        target = rules.service_target_days(sts)
+        expected_target = rules.service_target_date(
+            case.fully_informed_on, target, case.service_target_waiting_days
+        )
+        if case.service_target_date != expected_target:
+            problems.append(f"{ref}: service_target_date {case.service_target_date}")
+        if case.screened_at is None:
+            if status not in (CaseStatus.RECEIVED, CaseStatus.WITHDRAWN):
+                problems.append(f"{ref}: {status} without screening")
+            if list(case.tasks.all()) or list(case.deliverables.all()):
+                problems.append(f"{ref}: tasks or deliverables before screening")
+            continue
+        screened_on = clock.local_date(case.screened_at)
+        if case.screened_at < case.received_at or case.coordinator_id is None:
+            problems.append(f"{ref}: screened before receipt or without coordinator")
+        promised = rules.answer_estimate(screened_on, sts, calendar)
+        if case.estimate_at_screening != promised:
+            problems.append(f"{ref}: estimate_at_screening {case.estimate_at_screening}")
+        moved = calendar.add_working_days(promised, case.paused_working_days)
+        if case.estimated_answer_date != moved:
+            problems.append(f"{ref}: estimate {case.estimated_answer_date} != {moved}")
+        if (case.paused_since is not None) != (status == CaseStatus.AWAITING_BUSINESS):
+            problems.append(f"{ref}: paused_since disagrees with the status")
+        tasks = list(case.tasks.all())
+        if sorted(t.department_id for t in tasks) != sorted({st.department_id for st in sts}):
+            problems.append(f"{ref}: not one task per department")
+        for task in tasks:
+            done = task.status in (Task.Status.DONE, Task.Status.CANCELLED)
+            if done != (status in (CaseStatus.ANSWERED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)):
+                problems.append(f"{ref}: task {task.status} on a {status} case")
+        deliverables = list(case.deliverables.all())
+        ours = [d for d in deliverables if d.party == Deliverable.Party.MUNICIPALITY]
+        if sorted(d.service_type_id for d in ours) != sorted(st.pk for st in sts):  # type: ignore[type-var]
+            problems.append(f"{ref}: not one municipality deliverable per service type")
+        for d in deliverables:
+            if status == CaseStatus.WITHDRAWN and d.status == Deliverable.Status.PENDING:
+                problems.append(f"{ref}: pending deliverable on a withdrawn case")
+            if d.party == Deliverable.Party.MUNICIPALITY and (
+                (d.status == Deliverable.Status.DELIVERED)
+                != (status in (CaseStatus.ANSWERED, CaseStatus.CLOSED))
+            ):
+                problems.append(f"{ref}: municipality deliverable {d.status} on {status}")
+        if status in (CaseStatus.ANSWERED, CaseStatus.CLOSED) and (
+            case.answered_at is None or case.answered_at < case.screened_at
+        ):
+            problems.append(f"{ref}: answered before screening")
+        if status == CaseStatus.CLOSED and (
+            case.closed_at is None or case.answered_at is None or case.closed_at < case.answered_at
+        ):
+            problems.append(f"{ref}: closed before answered")
+        if status == CaseStatus.WITHDRAWN and case.withdrawn_at is None:
+            problems.append(f"{ref}: withdrawn without withdrawn_at")
+    return problems
+
+
+def local(day: dt.date, hour: int = 12) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=clock.local_tz())
