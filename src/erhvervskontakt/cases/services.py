@@ -104,7 +104,11 @@ def _require_access(case: Case, actor: User) -> None:
 
 def _lock(case: Case) -> Case:
     """Re-read the case under a row lock (PostgreSQL); SQLite's IMMEDIATE mode serialises."""
-    return case_queryset(user=_SYSTEM).select_for_update(of=("self",)).get(pk=case.pk)
+    return (
+        case_queryset(user=_SYSTEM, with_timeline=False)
+        .select_for_update(of=("self",))
+        .get(pk=case.pk)
+    )
 
 
 class _System:
@@ -354,7 +358,7 @@ def inquiry_submit(
                 f"Modtaget {clock.local_date(received):%d.%m.%Y} – registreret senere; "
                 "fristen regnes fra modtagelsen.",
             )
-        full = case_queryset(user=_SYSTEM).get(pk=case.pk)
+        full = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
         fields = _after_material(full, actor, calendar=calendar, at_intake=True)
         if fields:
             full.save(update_fields=fields)
@@ -556,7 +560,7 @@ def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) 
             )
     if not changed:
         return case  # the same answers again: nothing happened, nothing to record
-    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
+    case = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
     _save(case, *_after_material(case, actor, calendar=working_calendar()))
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
@@ -588,7 +592,7 @@ def case_add_document(
     requirements = case_requirements(case)
     key = _check_document_requirement(requirement_key, requirements)
     document = _store_document(case, actor, checked, upload, key, requirements)
-    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
+    case = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
     _save(case, *_after_material(case, actor, calendar=working_calendar()))
     return document
 
@@ -1146,7 +1150,7 @@ def draft_submit(*, draft: InquiryDraft, actor: User) -> Case:
         )
         with upload.file.open("rb") as content:
             _store_document(case, actor, checked, content, upload.requirement_key, requirements)
-    case = case_queryset(user=_SYSTEM).get(pk=case.pk)
+    case = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
     _save(case, *_after_material(case, actor, calendar=working_calendar(), at_intake=True))
     draft.submitted_case = case
     draft.step = 5
