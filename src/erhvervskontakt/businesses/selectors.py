@@ -26,3 +26,8 @@ def business_get(*, user: User, cvr: str) -> Business:
 def business_cvrs_for(user: User) -> set[str]:
     """The CVR numbers a business user may act for."""
     return set(Business.objects.visible_to(user).values_list("cvr", flat=True))
+
+
+def business_list(*, user: User) -> list[Business]:
+    """The businesses the user may see (for a business user: those it acts for), by name."""
+    return list(Business.objects.visible_to(user).order_by("name", "cvr"))

@@ -10,12 +10,23 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.cvr import normalise_cvr
+from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
+from erhvervskontakt.catalogue.selectors import service_types_by_codes
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import NotFound, ValidationFailed
 
 from . import rules
-from .models import Case, CaseStatus, Deliverable, Event, InquiryDraft, Message, Task
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    Deliverable,
+    Event,
+    InquiryDraft,
+    Message,
+    Task,
+)
 
 
 def _service_types_prefetch() -> Prefetch:
@@ -85,9 +96,19 @@ def case_list(
     overdue: bool | None = None,
     limit: int = 50,
     offset: int = 0,
+    is_open: bool | None = None,
 ) -> CasePage:
-    """A page of the user's visible cases, newest first, with the total count."""
+    """A page of the user's visible cases, newest first, with the total count.
+
+    ``is_open`` keeps only open cases (True) or only answered, closed and withdrawn (False).
+    """
     queryset = case_queryset(user=user, with_timeline=False)
+    if is_open is not None:
+        queryset = (
+            queryset.filter(status__in=OPEN_STATUSES)
+            if is_open
+            else queryset.exclude(status__in=OPEN_STATUSES)
+        )
     if status:
         if status not in CaseStatus.values:
             raise ValidationFailed.field(
@@ -143,6 +164,19 @@ def case_open_count_by_coordinator() -> dict[int, int]:
     return {row["coordinator"]: row["n"] for row in rows}
 
 
+def case_next_business_deliverable(case: Case) -> Deliverable | None:
+    """What the business must deliver next: its pending deliverable due first, if any.
+
+    Reads the prefetched delivery plan (``case_queryset``), so a list needs no extra query.
+    """
+    pending = [
+        d
+        for d in case.deliverables.all()
+        if d.party == Deliverable.Party.BUSINESS and d.status == Deliverable.Status.PENDING
+    ]
+    return min(pending, key=lambda d: (d.due_date, d.pk), default=None)
+
+
 def deliverable_is_overdue(deliverable: Deliverable, today: dt.date | None = None) -> bool:
     return deliverable.is_overdue(today or clock.today())
 
@@ -158,3 +192,56 @@ def draft_get(*, user: User, pk: int) -> InquiryDraft:
     if draft is None:
         raise NotFound("Kladden findes ikke.")
     return draft
+
+
+def draft_list(*, user: User, business: Business | None = None) -> list[InquiryDraft]:
+    """The user's unsubmitted drafts, most recently touched first (for one business if given)."""
+    queryset = InquiryDraft.objects.select_related("business").filter(
+        user=user, submitted_case__isnull=True
+    )
+    if business is not None:
+        queryset = queryset.filter(business=business)
+    return list(queryset.order_by("-updated_at", "-id"))
+
+
+def draft_submitted_reference(*, user: User, pk: int) -> str | None:
+    """The reference of the case the user's draft became, or None if it is not submitted."""
+    return (
+        InquiryDraft.objects.filter(pk=pk, user=user, submitted_case__isnull=False)
+        .values_list("submitted_case__reference", flat=True)
+        .first()
+    )
+
+
+def draft_service_types(draft: InquiryDraft) -> list[ServiceType]:
+    """The draft's chosen service types, in the order chosen, with department and requirements."""
+    codes = list(draft.data.get("service_types") or [])
+    found = service_types_by_codes(codes)
+    return [found[code] for code in codes if code in found]
+
+
+def draft_requirements(
+    draft: InquiryDraft, service_types: Sequence[ServiceType] | None = None
+) -> dict[str, Requirement]:
+    """Every requirement the draft's service types ask, by key; a shared key is asked once."""
+    chosen = draft_service_types(draft) if service_types is None else service_types
+    pairs = [(st.code, list(st.requirements.all())) for st in chosen]
+    return rules.requirements_by_key(pairs)  # type: ignore[return-value]
+
+
+def draft_missing(
+    draft: InquiryDraft, service_types: Sequence[ServiceType] | None = None
+) -> list[rules.MissingItem]:
+    """Mandatory requirements the draft has no answer or (current) document for yet.
+
+    The same rule as ``case_missing``, so what the review step shows is what the receipt says.
+    Reads ``draft.documents`` (prefetched by ``draft_get``).
+    """
+    chosen = draft_service_types(draft) if service_types is None else service_types
+    return rules.missing_items(
+        [(st.code, list(st.requirements.all())) for st in chosen],
+        answered=(draft.data.get("answers") or {}).keys(),
+        documented=(
+            d.requirement_key for d in draft.documents.all() if not d.replaced and d.requirement_key
+        ),
+    )
