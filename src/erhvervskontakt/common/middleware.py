@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -57,10 +58,18 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = settings.DOCUMENT_MAX_BYTES + 1_048_576  # room for the multipart envelope
         if length > limit:
+            message = (
+                f"Forespørgslen er for stor; en fil må højst fylde "
+                f"{settings.DOCUMENT_MAX_BYTES // 1_048_576} MB."
+            )
+            if not request.path.startswith("/api/"):
+                # People get a page, not JSON.
+                return render(
+                    request, "413.html", {"message": message, "back": request.path}, status=413
+                )
             return JsonResponse(
                 {
-                    "detail": f"Forespørgslen er for stor; en fil må højst være "
-                    f"{settings.DOCUMENT_MAX_BYTES // 1_048_576} MB.",
+                    "detail": message,
                     "code": "too_large",
                     "errors": {"file": "Filen er for stor."},
                     "request_id": current_request_id(),
