@@ -116,13 +116,20 @@ def axe() -> Callable[[Any], list[dict[str, Any]]]:
 
 @pytest.fixture
 def log_in(page: Any) -> Callable[[str, str], None]:
-    """``log_in(username, password)`` through the portal's login form."""
+    """``log_in(username, password)`` through the portal's login form (labels as on the page)."""
+    from .journey import log_in as through_form
 
     def do(username: str, password: str) -> None:
-        page.goto("/log-ind/")
-        page.get_by_label("E-mail").fill(username)
-        page.get_by_label("Adgangskode").fill(password)
-        page.get_by_role("button", name="Log ind").click()
-        page.wait_for_load_state()
+        through_form(page, username, password)
 
     return do
+
+
+@pytest.fixture
+def owner_password(owner: Any) -> str:
+    """The business owner (``ejer@fynsk.dk``, acting for ``business``) gets a known password."""
+    from .journey import PASSWORD
+
+    owner.set_password(PASSWORD)
+    owner.save(update_fields=["password"])
+    return PASSWORD
