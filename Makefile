@@ -42,9 +42,8 @@ run: install assets
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	@echo "Erhvervskontakt on http://127.0.0.1:$(PORT)/ (API docs: /api/v1/docs, admin: /admin/)"
-	$(VENV)/bin/gunicorn erhvervskontakt.wsgi:application \
-		--bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 \
-		--access-logfile - --graceful-timeout 10
+	@echo "Background worker beside it; e-mails go to var/mail/ unless EMAIL_HOST is set. Ctrl-C stops both."
+	$(PY) manage.py serve --bind 127.0.0.1:$(PORT) --web-workers $(WORKERS)
 
 test: install assets lint check typecheck pytest
 

@@ -67,7 +67,11 @@ INSTALLED_APPS = [
     "erhvervskontakt.cases",
     "erhvervskontakt.api",
     "erhvervskontakt.portal",
+    "erhvervskontakt.workbench",
     "erhvervskontakt.demo",
+    "erhvervskontakt.notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +134,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
 
+# Login per area: the portal has its own login page; the staff workbench sends to this one.
+# An OIDC login (the municipality's Entra ID) replaces it by pointing this at the OIDC start
+# URL and adding its authentication backend; no view changes (docs/decisions/0005).
+WORKBENCH_LOGIN_URL = env("WORKBENCH_LOGIN_URL", "workbench:login")
+
+# Cache (login rate limits, cached pages): shared by all workers. A file cache needs no
+# service on one machine; set CACHE_URL=redis://… when the web tier runs on several.
+if env("CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("CACHE_URL"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache"),
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -170,6 +196,48 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Background work: django-tasks (the API that became Django 6's ``django.tasks``). The database
+# backend is the default and needs no broker (``manage.py worker`` runs the queue and the
+# sweep); ``TASKS_BACKEND=rq`` puts the queue in Redis (RQ) for scale.
+TASKS_BACKEND = env("TASKS_BACKEND", "database")
+REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'rq'.")
+
+# E-mail: SMTP when EMAIL_HOST is set; in development otherwise files in var/mail (a file per
+# message), so nothing leaves the machine. Production must name its SMTP server.
+EMAIL_HOST = env("EMAIL_HOST", "") or ""
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "") or ""
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = env("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
+if not DEBUG and EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    raise ImproperlyConfigured("Set EMAIL_HOST (or EMAIL_BACKEND) when DEBUG is off.")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Erhvervskontakt <erhvervskontakt@kommune.example>")
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Notifications: when the worker sweeps for due reminders, and how a failed send is retried.
+NOTIFICATIONS_SWEEP_SECONDS = env_int("NOTIFICATIONS_SWEEP_SECONDS", 300)
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
+NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60)
+NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 300)
+NOTIFICATIONS_SURVEY_WINDOW_DAYS = env_int("NOTIFICATIONS_SURVEY_WINDOW_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>.*)$", not_found),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("medarbejder/", include("erhvervskontakt.workbench.urls")),
     path("", include("erhvervskontakt.portal.urls")),
 ]
 

@@ -15,12 +15,21 @@ class UserAdmin(BaseUserAdmin):
         "department",
         "is_active",
     ]
-    list_filter = ["is_staff", "is_coordinator", "department", "is_active"]
+    list_filter = ["is_staff", "is_coordinator", "is_head_of_unit", "department", "is_active"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (
             "Erhvervskontakt",
-            {"fields": ("is_coordinator", "department", "title", "phone", "language")},
+            {
+                "fields": (
+                    "is_coordinator",
+                    "is_head_of_unit",
+                    "department",
+                    "title",
+                    "phone",
+                    "language",
+                )
+            },
         ),
     )
 

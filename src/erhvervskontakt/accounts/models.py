@@ -30,6 +30,11 @@ class User(AbstractUser):
         default=False,
         help_text="Kan være tovholder og fast kontaktperson for virksomheder.",
     )
+    is_head_of_unit = models.BooleanField(
+        "enhedsleder",
+        default=False,
+        help_text="Får besked, når en screeningsfrist er overskredet (eskalering).",
+    )
     department = models.ForeignKey(
         "catalogue.Department",
         verbose_name="afdeling",

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.common import clock
-from erhvervskontakt.common.errors import ValidationFailed
+from erhvervskontakt.common.errors import Forbidden, ValidationFailed
 
 from .cvr import normalise_cvr
 from .models import Business, BusinessEvent, Membership
@@ -101,3 +101,32 @@ def business_user_add(
         text=f"{user.username} kan handle for virksomheden.",
     )
     return user
+
+
+# --- workbench ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def business_change_contact_person(
+    *, business: Business, actor: User, username: str, reason: str = ""
+) -> Business:
+    """A coordinator gives the business another fixed contact person (logged with reason).
+
+    The business row is locked so two coordinators changing it at once are serialised.
+    """
+    if not (
+        actor.is_active
+        and actor.is_staff
+        and (actor.is_coordinator or actor.is_head_of_unit or actor.is_superuser)
+    ):
+        raise Forbidden("Kun tovholdere kan skifte fast kontaktperson.")
+    text = (reason or "").strip()
+    if len(text) > 500:
+        raise ValidationFailed.field("reason", "Begrundelsen må højst være 500 tegn.")
+    chosen = User.objects.coordinators().filter(username=(username or "").strip()).first()
+    if chosen is None:
+        raise ValidationFailed.field("coordinator", "Vælg en aktiv tovholder.")
+    locked = Business.objects.select_for_update().get(pk=business.pk)
+    return business_set_contact_person(
+        business=locked, contact_person=chosen, actor=actor, reason=text
+    )

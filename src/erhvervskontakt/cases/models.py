@@ -51,11 +51,28 @@ class Channel(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
-        """The one rule for who sees a case: staff all, business users their businesses'."""
+        """The one rule for who sees a case.
+
+        Coordinators, heads of unit and administrators see every case. A caseworker (staff
+        with a department, not a coordinator) sees the cases with a task for their department
+        and the cases where they were given a task. Staff without a department (integration
+        accounts of other systems) see every case. Business users see their businesses'.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_staff:
-            return self
+            department_id = getattr(user, "department_id", None)
+            if (
+                department_id is None
+                or user.is_superuser
+                or getattr(user, "is_coordinator", False)
+                or getattr(user, "is_head_of_unit", False)
+            ):
+                return self
+            given = Task.objects.filter(
+                Q(department_id=department_id) | Q(assignee_id=user.pk)
+            ).values("case_id")
+            return self.filter(pk__in=given)
         mine = Membership.objects.filter(user=user, active=True).values("business_id")
         return self.filter(business_id__in=mine)
 
@@ -251,6 +268,8 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency: the workbench sends back the version it showed.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["id"]

@@ -245,3 +245,197 @@ def draft_missing(
             d.requirement_key for d in draft.documents.all() if not d.replaced and d.requirement_key
         ),
     )
+
+
+# --- workbench ---------------------------------------------------------------------------
+#
+# Reads for the staff workbench. Every list is scoped by ``visible_to``, paginated by the
+# caller (a sliced queryset), and runs a fixed number of queries whatever its length.
+
+
+def _list_prefetch(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """What a workbench list row shows: business, coordinator, tasks, delivery plan.
+
+    The description (long text) is not shown in lists; leaving it out keeps the rows the
+    database must sort small.
+    """
+    return (
+        queryset.defer("description")
+        .select_related("business", "coordinator")
+        .prefetch_related(
+            Prefetch(
+                "tasks",
+                queryset=Task.objects.select_related("department", "assignee").order_by("id"),
+            ),
+            Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_date", "id")),
+        )
+    )
+
+
+def screening_queue(*, user: User) -> QuerySet[Case]:
+    """Every unscreened (received) case the user may see, the most urgent first."""
+    return (
+        Case.objects.visible_to(user)
+        .filter(status=CaseStatus.RECEIVED)
+        .select_related("business", "coordinator")
+        .order_by("screening_due", "received_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class CoordinatorLoad:
+    user: User
+    open_cases: int
+
+
+def coordinator_loads() -> list[CoordinatorLoad]:
+    """All active coordinators with their open cases, least loaded first (two queries)."""
+    counts = case_open_count_by_coordinator()
+    loads = [
+        CoordinatorLoad(user=u, open_cases=counts.get(u.pk, 0))
+        for u in User.objects.coordinators().order_by("username", "id")
+    ]
+    return sorted(loads, key=lambda load: (load.open_cases, load.user.username, load.user.pk))
+
+
+MY_CASE_FILTERS = ("open", "overdue", "awaiting_business", "all")
+
+
+def my_cases(*, user: User, show: str = "open", order: str = "due") -> QuerySet[Case]:
+    """Cases the user coordinates or whose business has the user as fixed contact person.
+
+    ``show``: open (default), overdue, awaiting_business or all; ``order``: due (the next
+    date that matters first) or received (newest first).
+    """
+    from django.db.models import Q
+    from django.db.models.functions import Coalesce
+
+    # Two indexed conditions (coordinator; business in a small set) rather than a join, so
+    # the database can use case_coordinator_status and case_business_received.
+    fixed_for = Business.objects.filter(contact_person=user).values("pk")
+    mine = Case.objects.visible_to(user).filter(Q(coordinator=user) | Q(business_id__in=fixed_for))
+    queryset: QuerySet[Case] = mine
+    if show == "overdue":
+        # Overdue among my cases (not "mine among all overdue", which scans every case).
+        queryset = mine.overdue(clock.today())
+    elif show == "awaiting_business":
+        queryset = queryset.filter(status=CaseStatus.AWAITING_BUSINESS)
+    elif show != "all":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    queryset = _list_prefetch(queryset)
+    if order == "received":
+        return queryset.order_by("-received_at", "-id")
+    return queryset.annotate(due=Coalesce("estimated_answer_date", "screening_due")).order_by(
+        "due", "id"
+    )
+
+
+def my_businesses(*, user: User, limit: int = 50) -> list[tuple[Business, int]]:
+    """Up to ``limit`` businesses for which the user is the fixed contact person, by name,
+    each with its number of open cases (two queries, counted for the shown ones only)."""
+    businesses = list(
+        Business.objects.visible_to(user)
+        .filter(contact_person=user)
+        .order_by("name", "cvr")[:limit]
+    )
+    counts = dict(
+        Case.objects.filter(business__in=businesses, status__in=OPEN_STATUSES)
+        .values("business")
+        .annotate(n=Count("id"))
+        .values_list("business", "n")
+    )
+    return [(business, counts.get(business.pk, 0)) for business in businesses]
+
+
+def department_inbox(*, user: User, show: str = "open") -> QuerySet[Task]:
+    """Open tasks of the user's department (``mine``: only those given to the user)."""
+    if user.department_id is None:
+        return Task.objects.none()
+    # A department's tasks are visible to its staff by the visibility rule itself
+    # (Case.objects.visible_to), so no further scoping query is needed here.
+    queryset = Task.objects.filter(
+        department_id=user.department_id,
+        status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS],
+    )
+    if show == "mine":
+        queryset = queryset.filter(assignee=user)
+    elif show == "unclaimed":
+        queryset = queryset.filter(assignee__isnull=True)
+    return (
+        queryset.select_related(
+            "case", "case__business", "case__coordinator", "department", "assignee"
+        )
+        .prefetch_related(
+            Prefetch("service_types", queryset=ServiceType.objects.order_by("position", "id"))
+        )
+        .order_by("case__estimated_answer_date", "id")
+    )
+
+
+def task_get(*, user: User, pk: int) -> Task:
+    """A task on a case the user may see, or NotFound."""
+    task = (
+        Task.objects.select_related("case", "department", "assignee")
+        .filter(pk=pk, case__in=Case.objects.visible_to(user))
+        .first()
+    )
+    if task is None:
+        raise NotFound("Opgaven findes ikke.")
+    return task
+
+
+def deliverable_get(*, case: Case, pk: int) -> Deliverable:
+    """A line of the delivery plan of a case already read through ``visible_to``."""
+    found = next((d for d in case.deliverables.all() if d.pk == pk), None)
+    if found is None:
+        raise NotFound("Leverancen findes ikke.")
+    return found
+
+
+def department_colleagues(*, department_id: int) -> list[User]:
+    """Active staff of a department, for assigning a task."""
+    return list(
+        User.objects.filter(is_active=True, is_staff=True, department_id=department_id).order_by(
+            "first_name", "last_name", "username"
+        )
+    )
+
+
+def case_search(*, user: User, query: str) -> QuerySet[Case]:
+    """Cases matching a reference, CVR number, business name or address, or description text.
+
+    On PostgreSQL the description is matched with full-text search (Danish); elsewhere with
+    a case-insensitive substring. An exact reference or CVR number is an indexed lookup.
+    """
+    from django.db import connection
+    from django.db.models import Q
+
+    text = " ".join((query or "").split())[:200]
+    base = Case.objects.visible_to(user)
+    if not text:
+        return base.none()
+    upper = text.upper()
+    digits = text.replace(" ", "")
+    if upper.startswith("EK-"):
+        condition = Q(reference=upper) | Q(reference__startswith=upper)
+    elif digits.isdigit() and len(digits) == 8:
+        condition = Q(business__cvr=digits)
+    else:
+        # Each part is an indexed lookup of case ids (trigram on the business, full text on
+        # the description, on PostgreSQL); their UNION keeps the planner from scanning
+        # every case to evaluate an OR across two tables.
+        businesses = Business.objects.filter(
+            Q(name__icontains=text) | Q(address__icontains=text)
+        ).values("pk")
+        by_business = Case.objects.filter(business_id__in=businesses).values("pk")
+        if connection.vendor == "postgresql":
+            # The same expression as the index case_description_fts (migration 0004); a
+            # constant clause, the text is a query parameter.
+            by_text = Case.objects.extra(
+                where=["to_tsvector('danish', description) @@ websearch_to_tsquery('danish', %s)"],
+                params=[text],
+            ).values("pk")
+        else:
+            by_text = Case.objects.filter(description__icontains=text).values("pk")
+        condition = Q(pk__in=by_business.order_by().union(by_text.order_by()))
+    return _list_prefetch(base.filter(condition)).order_by("-received_at", "-id")

@@ -86,6 +86,22 @@ def _event(case: Case, kind: str, actor: User | None, text: str, **data: Any) ->
     )
 
 
+def _notify_after_commit(kind: str, **ids: int) -> None:
+    """Tell the notifications app about this change once it is committed (e-mails, tasks).
+
+    Ids only. The import is inside the hook because notifications reads cases; ``at`` lets
+    it leave history replayed under ``clock.travel`` (the demo) unannounced.
+    """
+    at = clock.now()
+
+    def hook() -> None:
+        from erhvervskontakt.notifications.hooks import case_changed
+
+        case_changed(kind, at=at, **ids)
+
+    transaction.on_commit(hook)
+
+
 def _require_staff(actor: User, action: str) -> None:
     if not (actor.is_active and actor.is_staff):
         raise Forbidden(f"Kun kommunens medarbejdere kan {action}.")
@@ -365,6 +381,7 @@ def inquiry_submit(
         if key_row is not None:
             key_row.case = case
             key_row.save(update_fields=["case"])
+        _notify_after_commit("received", case=case.pk)
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
@@ -494,7 +511,7 @@ def _resume(
         case.estimated_answer_date = calendar.add_working_days(before, paused)
         fields.append("estimated_answer_date")
         _move_municipality_deliverables(case, before, case.estimated_answer_date)
-        _event(
+        moved = _event(
             case,
             "estimate_moved",
             actor,
@@ -505,6 +522,7 @@ def _resume(
             new=case.estimated_answer_date.isoformat(),
             paused_working_days=paused,
         )
+        _notify_after_commit("estimate_moved", case=case.pk, event=moved.pk)
     return fields
 
 
@@ -856,6 +874,7 @@ def case_screen(
         "status",
         "paused_since",
     )
+    _notify_after_commit("screened", case=case.pk)
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
@@ -941,6 +960,7 @@ def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
         on_time=kept,
     )
     _save(case, "status", "answered_at", "decision_summary")
+    _notify_after_commit("answered", case=case.pk)
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
@@ -1012,6 +1032,8 @@ def case_message_post(*, case: Case, actor: User, body: str, internal: bool = Fa
     if internal:
         Event.objects.filter(pk=event.pk).update(internal=True)
     _save(case)
+    if actor.is_staff and not internal:
+        _notify_after_commit("staff_message", case=case.pk, message=message.pk)
     return message
 
 
@@ -1157,3 +1179,504 @@ def draft_submit(*, draft: InquiryDraft, actor: User) -> Case:
     draft.updated_at = clock.now()
     draft.save(update_fields=["submitted_case", "step", "updated_at"])
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+# --- workbench ---------------------------------------------------------------------------
+#
+# Staff edits from the workbench. Each takes the ``expected_version`` of the case (or task)
+# the person saw: when someone else saved in between, the change is refused with Conflict
+# and nothing is written, so the second of two concurrent edits never silently wins.
+
+STALE_CASE = (
+    "Sagen er ændret af en anden, siden du åbnede den – genindlæs siden og prøv igen. "
+    "Det, du skrev, er bevaret nedenfor."
+)
+STALE_TASK = "Opgaven er ændret af en anden, siden du åbnede den – genindlæs siden og prøv igen."
+MAX_REASON = 500
+
+
+def _expect_version(case: Case, expected_version: int | None) -> None:
+    """Refuse when the (locked) case is no longer the version the user saw."""
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(STALE_CASE, errors={"version": STALE_CASE})
+
+
+def _clean_reason(reason: object, *, required: bool = True) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if required and not text:
+        raise ValidationFailed.field("reason", "Skriv en begrundelse.")
+    if len(text) > MAX_REASON:
+        raise ValidationFailed.field("reason", f"Begrundelsen må højst være {MAX_REASON} tegn.")
+    return text
+
+
+def _require_open(case: Case, what: str) -> None:
+    if case.status not in OPEN_STATUSES:
+        raise IllegalTransition(
+            f"Sagen er {CaseStatus(case.status).label.lower()}; {what} kan ikke ændres."
+        )
+
+
+@transaction.atomic
+def case_update_checked(
+    *, case: Case, expected_version: int | None, change: Callable[[Case], T]
+) -> T:
+    """Run one case service only if the case is still the version the user saw.
+
+    The row is locked first, so no other writer can slip in between the check and the
+    change; ``change`` (a service call) runs in the same transaction.
+    """
+    locked = _lock(case)
+    _expect_version(locked, expected_version)
+    return change(locked)
+
+
+@transaction.atomic
+def requirement_mark_not_needed(
+    *,
+    case: Case,
+    actor: User,
+    requirement_key: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Case:
+    """Staff decide a missing mandatory requirement is not needed for this case (with a reason).
+
+    Stored as a waived business deliverable for the requirement, which ``case_missing``
+    treats as met; a pending one for it is waived instead. If nothing else is missing, the
+    case becomes fully informed (and resumes if it was waiting), as when material arrives.
+    """
+    _require_staff(actor, "frafalde krav")
+    case = _lock(case)
+    _expect_version(case, expected_version)
+    _require_open(case, "kravene")
+    text = _clean_reason(reason)
+    full = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
+    missing = {item.key: item for item in case_missing(full)}
+    key = (requirement_key or "").strip()
+    if key not in missing:
+        raise ValidationFailed.field("requirement", f"Kravet »{key}« mangler ikke på sagen.")
+    moment = clock.now()
+    pending = Deliverable.objects.filter(
+        case=case,
+        party=Deliverable.Party.BUSINESS,
+        requirement_key=key,
+        status=Deliverable.Status.PENDING,
+    ).first()
+    if pending is not None:
+        pending.status = Deliverable.Status.WAIVED
+        pending.note = text
+        pending.save(update_fields=["status", "note"])
+    else:
+        Deliverable.objects.create(
+            case=case,
+            party=Deliverable.Party.BUSINESS,
+            title=f"Ikke nødvendigt: {missing[key].label}",
+            requirement_key=key,
+            due_date=clock.local_date(moment),
+            status=Deliverable.Status.WAIVED,
+            note=text,
+            created_at=moment,
+        )
+    _event(
+        case,
+        "requirement_not_needed",
+        actor,
+        f"»{missing[key].label}« er ikke nødvendig. Begrundelse: {text}",
+        key=key,
+        reason=text,
+    )
+    full = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
+    fields = (
+        _after_material(full, actor, calendar=working_calendar())
+        if full.status != CaseStatus.RECEIVED
+        else []
+    )
+    _save(full, *fields)
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+def _parse_date(value: object, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationFailed.field(field, "Angiv en dato, fx 2026-12-01.") from error
+
+
+@transaction.atomic
+def case_set_estimate(
+    *,
+    case: Case,
+    actor: User,
+    estimate: dt.date,
+    reason: str,
+    expected_version: int | None = None,
+    announce: bool = True,
+) -> Case:
+    """Staff set the answer estimate by hand (with a reason); the municipality's pending
+    deliverables due on the old estimate move with it. The business is told by e-mail unless
+    ``announce`` is off (at screening, where the screening e-mail already gives the date)."""
+    _require_staff(actor, "ændre den forventede svardato")
+    case = _lock(case)
+    _expect_version(case, expected_version)
+    if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_BUSINESS):
+        raise IllegalTransition("Svardatoen kan kun ændres på en screenet, åben sag.")
+    day = _parse_date(estimate, "estimate")
+    text = _clean_reason(reason)
+    if day < clock.today():
+        raise ValidationFailed.field(
+            "estimate", "Den forventede svardato kan ikke ligge i fortiden."
+        )
+    before = case.estimated_answer_date
+    if before == day:
+        return case
+    case.estimated_answer_date = day
+    if before is not None:
+        _move_municipality_deliverables(case, before, day)
+    moved = _event(
+        case,
+        "estimate_moved",
+        actor,
+        f"Forventet svar ændret fra {_fmt(before)} til {_fmt(day)}. Begrundelse: {text}",
+        old=before.isoformat() if before else None,
+        new=day.isoformat(),
+        reason=text,
+    )
+    _save(case, "estimated_answer_date")
+    if announce:
+        _notify_after_commit("estimate_moved", case=case.pk, event=moved.pk)
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+def _lock_deliverable(deliverable: Deliverable) -> tuple[Case, Deliverable]:
+    case = _lock(deliverable.case)
+    return case, Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+
+
+@transaction.atomic
+def deliverable_add(
+    *,
+    case: Case,
+    actor: User,
+    party: str,
+    title: str,
+    due_date: dt.date,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Deliverable:
+    """A new line in the delivery plan, on either side."""
+    _require_staff(actor, "ændre leveranceplanen")
+    case = _lock(case)
+    _expect_version(case, expected_version)
+    _require_open(case, "leveranceplanen")
+    errors: dict[str, str] = {}
+    if party not in Deliverable.Party.values:
+        errors["party"] = "Vælg, hvem der leverer."
+    name = title.strip() if isinstance(title, str) else ""
+    if not name:
+        errors["title"] = "Skriv, hvad der skal leveres."
+    elif len(name) > 250:
+        errors["title"] = "Teksten må højst være 250 tegn."
+    day = _collect(errors, lambda v: _parse_date(v, "due_date"), due_date)
+    text = _collect(errors, lambda v: _clean_reason(v, required=False), reason) or ""
+    if errors:
+        raise ValidationFailed("Leverancen er ikke udfyldt korrekt.", errors=errors)
+    assert day is not None
+    deliverable = Deliverable.objects.create(
+        case=case, party=party, title=name, due_date=day, note=text, created_at=clock.now()
+    )
+    _event(
+        case,
+        "deliverable_added",
+        actor,
+        f"Ny leverance ({Deliverable.Party(party).label.lower()}): {name}, senest {_fmt(day)}."
+        + (f" Begrundelse: {text}" if text else ""),
+        deliverable=deliverable.pk,
+    )
+    _save(case)
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_change(
+    *,
+    deliverable: Deliverable,
+    actor: User,
+    reason: str,
+    title: str | None = None,
+    due_date: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Deliverable:
+    """Change a pending deliverable's text or due date; the reason goes in the timeline."""
+    _require_staff(actor, "ændre leveranceplanen")
+    case, deliverable = _lock_deliverable(deliverable)
+    _expect_version(case, expected_version)
+    _require_open(case, "leveranceplanen")
+    if deliverable.status != Deliverable.Status.PENDING:
+        raise IllegalTransition("Kun en afventende leverance kan ændres.")
+    errors: dict[str, str] = {}
+    name = deliverable.title
+    if title is not None:
+        name = title.strip()
+        if not name:
+            errors["title"] = "Skriv, hvad der skal leveres."
+        elif len(name) > 250:
+            errors["title"] = "Teksten må højst være 250 tegn."
+    day = deliverable.due_date
+    if due_date is not None:
+        day = _collect(errors, lambda v: _parse_date(v, "due_date"), due_date) or day
+    text = _collect(errors, _clean_reason, reason) or ""
+    if errors:
+        raise ValidationFailed("Leverancen er ikke udfyldt korrekt.", errors=errors)
+    if name == deliverable.title and day == deliverable.due_date:
+        return deliverable
+    changes = []
+    if name != deliverable.title:
+        changes.append(f"tekst »{deliverable.title}« → »{name}«")
+    if day != deliverable.due_date:
+        changes.append(f"frist {_fmt(deliverable.due_date)} → {_fmt(day)}")
+    old_due = deliverable.due_date
+    deliverable.title = name
+    deliverable.due_date = day
+    deliverable.save(update_fields=["title", "due_date"])
+    _event(
+        case,
+        "deliverable_changed",
+        actor,
+        f"Leverance ændret: {'; '.join(changes)}. Begrundelse: {text}",
+        deliverable=deliverable.pk,
+        old_due=old_due.isoformat(),
+        new_due=day.isoformat(),
+    )
+    _save(case)
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_waive(
+    *,
+    deliverable: Deliverable,
+    actor: User,
+    reason: str,
+    expected_version: int | None = None,
+) -> Deliverable:
+    """A pending deliverable is no longer needed (frafaldet), with the reason logged.
+
+    Waiving a business deliverable for a requirement counts as "not needed" for that
+    requirement, so the case may become fully informed and resume.
+    """
+    _require_staff(actor, "ændre leveranceplanen")
+    case, deliverable = _lock_deliverable(deliverable)
+    _expect_version(case, expected_version)
+    _require_open(case, "leveranceplanen")
+    if deliverable.status != Deliverable.Status.PENDING:
+        raise IllegalTransition("Kun en afventende leverance kan frafaldes.")
+    text = _clean_reason(reason)
+    deliverable.status = Deliverable.Status.WAIVED
+    deliverable.note = text
+    deliverable.save(update_fields=["status", "note"])
+    _event(
+        case,
+        "deliverable_waived",
+        actor,
+        f"Leverance frafaldet: {deliverable.title}. Begrundelse: {text}",
+        deliverable=deliverable.pk,
+        reason=text,
+    )
+    full = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
+    fields = (
+        _after_material(full, actor, calendar=working_calendar())
+        if deliverable.requirement_key and full.status != CaseStatus.RECEIVED
+        else []
+    )
+    _save(full, *fields)
+    return deliverable
+
+
+def _lock_task(task: Task, expected_version: int | None) -> tuple[Case, Task]:
+    case = _lock(task.case)
+    locked = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("department", "assignee")
+        .get(pk=task.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(STALE_TASK, errors={"version": STALE_TASK})
+    if locked.status not in (Task.Status.OPEN, Task.Status.IN_PROGRESS):
+        raise IllegalTransition(f"Opgaven er {Task.Status(locked.status).label.lower()}.")
+    return case, locked
+
+
+def _may_work_on(task: Task, user: User) -> bool:
+    return bool(
+        user.is_superuser
+        or user.is_coordinator
+        or user.is_head_of_unit
+        or user.department_id == task.department_id
+    )
+
+
+def _save_task(task: Task, *fields: str) -> None:
+    task.version = F("version") + 1
+    task.save(update_fields=[*fields, "version"])
+    task.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def task_claim(*, task: Task, actor: User, expected_version: int | None = None) -> Task:
+    """A caseworker takes a department task: it is theirs and in progress."""
+    _require_staff(actor, "tage opgaver")
+    case, task = _lock_task(task, expected_version)
+    if not _may_work_on(task, actor):
+        raise Forbidden(f"Opgaven hører til {task.department.name}.")
+    if task.assignee_id == actor.pk and task.status == Task.Status.IN_PROGRESS:
+        return task
+    task.assignee = actor
+    task.status = Task.Status.IN_PROGRESS
+    _save_task(task, "assignee", "status")
+    _event(
+        case,
+        "task_claimed",
+        actor,
+        f"{actor.display_name} har taget opgaven for {task.department.name}.",
+        task=task.pk,
+        assignee=actor.username,
+    )
+    return task
+
+
+@transaction.atomic
+def task_assign(
+    *, task: Task, actor: User, assignee: User, expected_version: int | None = None
+) -> Task:
+    """Give a department task to a colleague (staff of that department or a coordinator)."""
+    _require_staff(actor, "fordele opgaver")
+    case, task = _lock_task(task, expected_version)
+    if not _may_work_on(task, actor):
+        raise Forbidden(f"Opgaven hører til {task.department.name}.")
+    if not (assignee.is_active and assignee.is_staff and _may_work_on(task, assignee)):
+        raise ValidationFailed.field(
+            "assignee", f"{assignee.display_name} kan ikke få opgaver for {task.department.name}."
+        )
+    if task.assignee_id == assignee.pk:
+        return task
+    task.assignee = assignee
+    task.status = Task.Status.IN_PROGRESS
+    _save_task(task, "assignee", "status")
+    _event(
+        case,
+        "task_assigned",
+        actor,
+        f"Opgaven for {task.department.name} er givet til {assignee.display_name}.",
+        task=task.pk,
+        assignee=assignee.username,
+    )
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *, task: Task, actor: User, note: str = "", expected_version: int | None = None
+) -> Task:
+    """The department's share is done; the coordinator sees it in the timeline."""
+    _require_staff(actor, "afslutte opgaver")
+    case, task = _lock_task(task, expected_version)
+    if not _may_work_on(task, actor):
+        raise Forbidden(f"Opgaven hører til {task.department.name}.")
+    text = _clean_reason(note, required=False)
+    task.status = Task.Status.DONE
+    task.done_at = clock.now()
+    if task.assignee_id is None:
+        task.assignee = actor
+    _save_task(task, "status", "done_at", "assignee")
+    _event(
+        case,
+        "task_done",
+        actor,
+        f"Opgaven for {task.department.name} er færdig ({actor.display_name})."
+        + (f" {text}" if text else ""),
+        task=task.pk,
+    )
+    return task
+
+
+@transaction.atomic
+def case_record_decision_with_document(
+    *,
+    case: Case,
+    actor: User,
+    summary: str,
+    upload: UploadedFile | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Record the answer/decision, attaching the decision document (afgørelse) if given.
+
+    Everything is checked before the file is stored, so a refused answer stores nothing.
+    """
+    _require_staff(actor, "give svar på sager")
+    case = _lock(case)
+    _expect_version(case, expected_version)
+    if CaseStatus.ANSWERED not in TRANSITIONS[case.status]:
+        raise IllegalTransition(
+            "Sagen venter på materiale fra virksomheden; den kan ikke besvares endnu."
+            if case.status == CaseStatus.AWAITING_BUSINESS
+            else f"En sag med status »{CaseStatus(case.status).label}« kan ikke besvares."
+        )
+    if not isinstance(summary, str) or not summary.strip():
+        raise ValidationFailed.field("summary", "Skriv kort, hvad svaret/afgørelsen er.")
+    if upload is not None:
+        checked = _check_upload(upload)
+        _store_document(case, actor, checked, upload, "", {})
+    return case_record_decision(case=case, actor=actor, summary=summary)
+
+
+@transaction.atomic
+def case_screen_checked(
+    *,
+    case: Case,
+    actor: User,
+    coordinator: User | str | None = None,
+    note: str = "",
+    estimate: dt.date | None = None,
+    estimate_reason: str = "",
+    business_due: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Screen as the workbench's screening view was confirmed: the case must be the version
+    the coordinator saw; an estimate they edited replaces the proposed one (with a reason),
+    and ``business_due`` sets when the business must send what is missing; all in one
+    transaction."""
+    locked = _lock(case)
+    _expect_version(locked, expected_version)
+    for day, field in ((estimate, "estimate"), (business_due, "business_due")):
+        if day is not None and day < clock.today():
+            raise ValidationFailed.field(field, "Datoen kan ikke ligge i fortiden.")
+    screened = case_screen(case=locked, actor=actor, coordinator=coordinator, note=note)
+    if estimate is not None and estimate != screened.estimated_answer_date:
+        screened = case_set_estimate(
+            case=screened,
+            actor=actor,
+            estimate=estimate,
+            reason=estimate_reason.strip() or "Ændret ved screeningen.",
+            announce=False,
+        )
+        # What was promised at screening is the date the coordinator confirmed.
+        Case.objects.filter(pk=screened.pk).update(estimate_at_screening=estimate)
+        screened.estimate_at_screening = estimate
+    if business_due is not None:
+        for line in screened.deliverables.all():
+            if (
+                line.party == Deliverable.Party.BUSINESS
+                and line.status == Deliverable.Status.PENDING
+                and line.due_date != business_due
+            ):
+                deliverable_change(
+                    deliverable=line,
+                    actor=actor,
+                    due_date=business_due,
+                    reason="Frist sat ved screeningen.",
+                )
+        screened = case_queryset(user=_SYSTEM).get(pk=screened.pk)
+    return screened

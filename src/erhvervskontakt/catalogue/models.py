@@ -19,7 +19,22 @@ class Municipality(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
-    email = models.EmailField("e-mail", blank=True)
+    deliverable_reminder_working_days = models.PositiveSmallIntegerField(
+        "påmind om leverancer (arbejdsdage før fristen)",
+        default=2,
+        validators=[MaxValueValidator(30)],
+        help_text="0: påmind på selve dagen for fristen.",
+    )
+    estimate_risk_working_days = models.PositiveSmallIntegerField(
+        "svardato i fare (arbejdsdage før, med åben opgave)",
+        default=5,
+        validators=[MaxValueValidator(60)],
+    )
+    email = models.EmailField(
+        "e-mail",
+        blank=True,
+        help_text="Får eskaleringer, hvis ingen medarbejder er markeret som enhedsleder.",
+    )
     phone = models.CharField("telefon", max_length=30, blank=True)
 
     class Meta:

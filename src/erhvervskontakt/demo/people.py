@@ -16,7 +16,7 @@ from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.businesses.services import business_get_or_create, business_user_add
 from erhvervskontakt.catalogue.models import Department
 
-from .content import BUSINESSES, INTEGRATION_USERNAME, STAFF, BusinessSpec
+from .content import BUSINESSES, HEAD_USERNAME, INTEGRATION_USERNAME, STAFF, BusinessSpec
 
 # Seeds for the demo businesses' CVR numbers (far from the ones tests and volume data use).
 CVR_SEED_BASE = 2009_000
@@ -52,6 +52,7 @@ def load_staff(password_hash: str) -> dict[str, User]:
                 "is_staff": True,
                 "is_coordinator": spec.coordinator,
                 "is_superuser": spec.superuser,
+                "is_head_of_unit": spec.username == HEAD_USERNAME,
                 "password": password_hash,
             },
         )

@@ -155,8 +155,8 @@ def test_reference_is_found_whatever_its_case_and_surrounding_space(http, owner,
 # --- who sees which cases --------------------------------------------------------------------
 
 
-def test_staff_see_every_case_and_a_business_user_only_its_own(
-    http, owner, other_owner, karen, bodil, other_business, make_case
+def test_coordinators_see_every_case_and_a_business_user_only_its_own(
+    http, owner, other_owner, karen, other_business, make_case
 ):
     mine = {make_case().reference, make_case().reference}
     theirs = {make_case(actor=other_owner, cvr=other_business.cvr).reference}
@@ -167,9 +167,22 @@ def test_staff_see_every_case_and_a_business_user_only_its_own(
         return {item["reference"] for item in page["items"]}
 
     assert listed(karen) == mine | theirs
-    assert listed(bodil) == mine | theirs
     assert listed(owner) == mine
     assert listed(other_owner) == theirs
+
+
+def test_a_caseworker_sees_only_cases_with_a_task_for_their_department(http, bodil, make_case):
+    # Given a building case (a Byggeri task after screening), an outdoor-serving case
+    # (a Vej task) and an unscreened building case (no task yet)
+    building = make_case(CaseStatus.AWAITING_BUSINESS, service_types=("byggetilladelse-erhverv",))
+    make_case(CaseStatus.IN_PROGRESS)
+    make_case(service_types=("byggetilladelse-erhverv",))
+
+    # When Bodil (Byggeri) lists cases, then she sees only the case with her department's task
+    page = http(bodil).get("/cases").json()
+
+    assert [item["reference"] for item in page["items"]] == [building.reference]
+    assert page["count"] == 1
 
 
 def test_business_user_filtering_on_another_cvr_sees_nothing(

@@ -46,8 +46,44 @@ def two_cases(submit, karen, business, other_business):
 # --- visibility --------------------------------------------------------------------------
 
 
-def test_staff_see_every_case(two_cases, bodil):
-    assert set(Case.objects.visible_to(bodil)) == set(two_cases)
+def test_coordinators_heads_of_unit_and_admins_see_every_case(
+    two_cases, karen, admin_user, catalogue
+):
+    head = StaffFactory(
+        username="leder", is_head_of_unit=True, department=catalogue["udeservering"].department
+    )
+    for user in (karen, admin_user, head):
+        assert set(Case.objects.visible_to(user)) == set(two_cases)
+
+
+def test_staff_without_a_department_see_every_case(two_cases):
+    integration = StaffFactory(username="fagsystem")
+
+    assert set(Case.objects.visible_to(integration)) == set(two_cases)
+
+
+def test_a_caseworker_sees_cases_with_a_task_for_their_department_or_given_to_them(
+    submit, karen, bodil, catalogue
+):
+    # Given an outdoor-serving case (a Vej task) and a building case (a Byggeri task)
+    road = services.case_screen(case=submit(actor=karen), actor=karen)
+    building = services.case_screen(
+        case=submit(
+            actor=karen,
+            service_types=["byggetilladelse-erhverv"],
+            answers={"matrikel": "1a", "etageareal": 100},
+        ),
+        actor=karen,
+    )
+    unscreened = submit(actor=karen, service_types=["byggetilladelse-erhverv"], answers={})
+
+    # Bodil (Byggeri) sees the building case only; not the unscreened one (no task yet)
+    assert list(Case.objects.visible_to(bodil)) == [building]
+    assert unscreened not in Case.objects.visible_to(bodil)
+
+    # When the Vej task is given to her (by an administrator), she sees that case too
+    road.tasks.update(assignee=bodil)
+    assert set(Case.objects.visible_to(bodil)) == {building, road}
 
 
 def test_a_business_user_sees_only_its_businesses_cases(two_cases, owner, other_owner):

@@ -1,0 +1,565 @@
+"""The default wording of every e-mail, in Danish and English (Django template syntax).
+
+The data migration copies these into ``MessageTemplate`` rows, which administrators edit; a
+kind with no row (e.g. after a test flush) falls back to the text here. What each template
+may use is listed in :data:`VARIABLES` (shown in the admin). Every message has ``municipality``
+(``name``, ``email``, ``phone``) and ``recipient_name``; a case message has ``case``
+(``reference``, ``business_name``, ``cvr``, ``service_types``, ``screening_due``,
+``estimate``, ``url``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    text: str
+    html: str
+
+
+DA_DATE = "j. F Y"
+EN_DATE = "j F Y"
+
+_COORDINATOR_DA_TEXT = """{% if coordinator %}Din kontaktperson i kommunen: {{ coordinator.name }}{% if coordinator.title %}, {{ coordinator.title }}{% endif %}
+E-mail: {{ coordinator.email }}{% if coordinator.phone %} · telefon {{ coordinator.phone }}{% endif %}{% endif %}"""
+_COORDINATOR_EN_TEXT = """{% if coordinator %}Your contact person at the municipality: {{ coordinator.name }}{% if coordinator.title %}, {{ coordinator.title }}{% endif %}
+E-mail: {{ coordinator.email }}{% if coordinator.phone %} · phone {{ coordinator.phone }}{% endif %}{% endif %}"""
+_COORDINATOR_DA_HTML = """{% if coordinator %}<p>Din kontaktperson i kommunen: <strong>{{ coordinator.name }}</strong>{% if coordinator.title %}, {{ coordinator.title }}{% endif %}<br>
+E-mail: <a href="mailto:{{ coordinator.email }}">{{ coordinator.email }}</a>{% if coordinator.phone %} · telefon {{ coordinator.phone }}{% endif %}</p>{% endif %}"""
+_COORDINATOR_EN_HTML = """{% if coordinator %}<p>Your contact person at the municipality: <strong>{{ coordinator.name }}</strong>{% if coordinator.title %}, {{ coordinator.title }}{% endif %}<br>
+E-mail: <a href="mailto:{{ coordinator.email }}">{{ coordinator.email }}</a>{% if coordinator.phone %} · phone {{ coordinator.phone }}{% endif %}</p>{% endif %}"""
+
+
+def _da(subject: str, text: str, html: str) -> Wording:
+    return Wording(
+        subject.replace("{D}", DA_DATE),
+        text.replace("{COORDINATOR}", _COORDINATOR_DA_TEXT).replace("{D}", DA_DATE),
+        html.replace("{COORDINATOR}", _COORDINATOR_DA_HTML).replace("{D}", DA_DATE),
+    )
+
+
+def _en(subject: str, text: str, html: str) -> Wording:
+    return Wording(
+        subject.replace("{D}", EN_DATE),
+        text.replace("{COORDINATOR}", _COORDINATOR_EN_TEXT).replace("{D}", EN_DATE),
+        html.replace("{COORDINATOR}", _COORDINATOR_EN_HTML).replace("{D}", EN_DATE),
+    )
+
+
+DEFAULTS: dict[tuple[str, str], Wording] = {
+    # --- to the business ---------------------------------------------------------------
+    ("receipt", "da"): _da(
+        "Vi har modtaget din henvendelse {{ case.reference }}",
+        """Kære {{ recipient_name }}
+
+Tak for din henvendelse om {{ case.service_types|join:", " }} for {{ case.business_name }}.
+Sagsnummer: {{ case.reference }}
+
+Vi screener henvendelsen senest {{ case.screening_due|date:"{D}" }}: vi ser, om alt er med, udpeger din kontaktperson og giver dig en forventet svardato.
+{% if missing %}
+Der mangler endnu:
+{% for item in missing %}- {{ item }}
+{% endfor %}
+Du kan sende det, der mangler, på din sag: {{ case.url }}{% else %}
+Alle de oplysninger, vi skal bruge, er med.
+Følg sagen her: {{ case.url }}{% endif %}
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>Tak for din henvendelse om {{ case.service_types|join:", " }} for {{ case.business_name }}.<br>
+Sagsnummer: <strong>{{ case.reference }}</strong></p>
+<p>Vi screener henvendelsen senest <strong>{{ case.screening_due|date:"{D}" }}</strong>: vi ser, om alt er med, udpeger din kontaktperson og giver dig en forventet svardato.</p>
+{% if missing %}<p>Der mangler endnu:</p>
+<ul>{% for item in missing %}<li>{{ item }}</li>{% endfor %}</ul>
+<p><a href="{{ case.url }}">Send det, der mangler, på din sag</a></p>{% else %}<p>Alle de oplysninger, vi skal bruge, er med.</p>
+<p><a href="{{ case.url }}">Følg din sag</a></p>{% endif %}
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("receipt", "en"): _en(
+        "We have received your inquiry {{ case.reference }}",
+        """Dear {{ recipient_name }}
+
+Thank you for your inquiry about {{ case.service_types|join:", " }} for {{ case.business_name }}.
+Reference: {{ case.reference }}
+
+We will screen the inquiry by {{ case.screening_due|date:"{D}" }}: we check that everything is there, appoint your contact person and give you an expected answer date.
+{% if missing %}
+Still missing:
+{% for item in missing %}- {{ item }}
+{% endfor %}
+You can send what is missing on your case: {{ case.url }}{% else %}
+We have everything we need.
+Follow your case here: {{ case.url }}{% endif %}
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>Thank you for your inquiry about {{ case.service_types|join:", " }} for {{ case.business_name }}.<br>
+Reference: <strong>{{ case.reference }}</strong></p>
+<p>We will screen the inquiry by <strong>{{ case.screening_due|date:"{D}" }}</strong>: we check that everything is there, appoint your contact person and give you an expected answer date.</p>
+{% if missing %}<p>Still missing:</p>
+<ul>{% for item in missing %}<li>{{ item }}</li>{% endfor %}</ul>
+<p><a href="{{ case.url }}">Send what is missing on your case</a></p>{% else %}<p>We have everything we need.</p>
+<p><a href="{{ case.url }}">Follow your case</a></p>{% endif %}
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    ("screening_result", "da"): _da(
+        'Din henvendelse {{ case.reference }} er screenet – forventet svar {{ estimate|date:"{D}" }}',
+        """Kære {{ recipient_name }}
+
+Vi har screenet din henvendelse {{ case.reference }}.
+{% if complete %}Alle oplysninger er modtaget.{% else %}Der mangler stadig noget fra jer (se leveranceplanen).{% endif %}
+
+Forventet svar: {{ estimate|date:"{D}" }}
+
+{COORDINATOR}
+
+Leveranceplan
+{% if business_items %}I leverer:
+{% for item in business_items %}- {{ item.title }} – senest {{ item.due|date:"{D}" }}
+{% endfor %}{% endif %}Kommunen leverer:
+{% for item in municipality_items %}- {{ item.title }} – senest {{ item.due|date:"{D}" }}
+{% endfor %}
+Se sagen: {{ case.url }}
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>Vi har screenet din henvendelse <strong>{{ case.reference }}</strong>.
+{% if complete %}Alle oplysninger er modtaget.{% else %}Der mangler stadig noget fra jer (se leveranceplanen).{% endif %}</p>
+<p>Forventet svar: <strong>{{ estimate|date:"{D}" }}</strong></p>
+{COORDINATOR}
+<h2>Leveranceplan</h2>
+{% if business_items %}<p>I leverer:</p>
+<ul>{% for item in business_items %}<li>{{ item.title }} – senest {{ item.due|date:"{D}" }}</li>{% endfor %}</ul>{% endif %}
+<p>Kommunen leverer:</p>
+<ul>{% for item in municipality_items %}<li>{{ item.title }} – senest {{ item.due|date:"{D}" }}</li>{% endfor %}</ul>
+<p><a href="{{ case.url }}">Se sagen</a></p>
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("screening_result", "en"): _en(
+        'Your inquiry {{ case.reference }} has been screened – expected answer {{ estimate|date:"{D}" }}',
+        """Dear {{ recipient_name }}
+
+We have screened your inquiry {{ case.reference }}.
+{% if complete %}We have received all the information.{% else %}We are still missing something from you (see the delivery plan).{% endif %}
+
+Expected answer: {{ estimate|date:"{D}" }}
+
+{COORDINATOR}
+
+Delivery plan
+{% if business_items %}You deliver:
+{% for item in business_items %}- {{ item.title }} – by {{ item.due|date:"{D}" }}
+{% endfor %}{% endif %}The municipality delivers:
+{% for item in municipality_items %}- {{ item.title }} – by {{ item.due|date:"{D}" }}
+{% endfor %}
+See the case: {{ case.url }}
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>We have screened your inquiry <strong>{{ case.reference }}</strong>.
+{% if complete %}We have received all the information.{% else %}We are still missing something from you (see the delivery plan).{% endif %}</p>
+<p>Expected answer: <strong>{{ estimate|date:"{D}" }}</strong></p>
+{COORDINATOR}
+<h2>Delivery plan</h2>
+{% if business_items %}<p>You deliver:</p>
+<ul>{% for item in business_items %}<li>{{ item.title }} – by {{ item.due|date:"{D}" }}</li>{% endfor %}</ul>{% endif %}
+<p>The municipality delivers:</p>
+<ul>{% for item in municipality_items %}<li>{{ item.title }} – by {{ item.due|date:"{D}" }}</li>{% endfor %}</ul>
+<p><a href="{{ case.url }}">See the case</a></p>
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    ("deliverable_reminder", "da"): _da(
+        'Påmindelse: {{ deliverable.title }} senest {{ deliverable.due|date:"{D}" }} ({{ case.reference }})',
+        """Kære {{ recipient_name }}
+
+En påmindelse om sag {{ case.reference }}: kommunen mangler stadig
+- {{ deliverable.title }} – senest {{ deliverable.due|date:"{D}" }}
+
+Send det på din sag: {{ case.url }}
+
+{COORDINATOR}
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>En påmindelse om sag <strong>{{ case.reference }}</strong>: kommunen mangler stadig</p>
+<ul><li>{{ deliverable.title }} – senest <strong>{{ deliverable.due|date:"{D}" }}</strong></li></ul>
+<p><a href="{{ case.url }}">Send det på din sag</a></p>
+{COORDINATOR}
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("deliverable_reminder", "en"): _en(
+        'Reminder: {{ deliverable.title }} by {{ deliverable.due|date:"{D}" }} ({{ case.reference }})',
+        """Dear {{ recipient_name }}
+
+A reminder about case {{ case.reference }}: the municipality is still waiting for
+- {{ deliverable.title }} – by {{ deliverable.due|date:"{D}" }}
+
+Send it on your case: {{ case.url }}
+
+{COORDINATOR}
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>A reminder about case <strong>{{ case.reference }}</strong>: the municipality is still waiting for</p>
+<ul><li>{{ deliverable.title }} – by <strong>{{ deliverable.due|date:"{D}" }}</strong></li></ul>
+<p><a href="{{ case.url }}">Send it on your case</a></p>
+{COORDINATOR}
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    ("deliverable_overdue", "da"): _da(
+        "Fristen er overskredet: {{ deliverable.title }} ({{ case.reference }})",
+        """Kære {{ recipient_name }}
+
+Fristen for at levere »{{ deliverable.title }}« på sag {{ case.reference }} var {{ deliverable.due|date:"{D}" }}, og vi har ikke modtaget det endnu.
+Sagen venter på jer, og svardatoen flytter sig, så længe den venter.
+
+Send det på din sag: {{ case.url }}
+Kontakt os, hvis I har brug for mere tid.
+
+{COORDINATOR}
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>Fristen for at levere »{{ deliverable.title }}« på sag <strong>{{ case.reference }}</strong> var <strong>{{ deliverable.due|date:"{D}" }}</strong>, og vi har ikke modtaget det endnu.
+Sagen venter på jer, og svardatoen flytter sig, så længe den venter.</p>
+<p><a href="{{ case.url }}">Send det på din sag</a>. Kontakt os, hvis I har brug for mere tid.</p>
+{COORDINATOR}
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("deliverable_overdue", "en"): _en(
+        "Deadline passed: {{ deliverable.title }} ({{ case.reference }})",
+        """Dear {{ recipient_name }}
+
+The deadline for "{{ deliverable.title }}" on case {{ case.reference }} was {{ deliverable.due|date:"{D}" }}, and we have not received it yet.
+The case is waiting for you, and the answer date moves for as long as it waits.
+
+Send it on your case: {{ case.url }}
+Please contact us if you need more time.
+
+{COORDINATOR}
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>The deadline for "{{ deliverable.title }}" on case <strong>{{ case.reference }}</strong> was <strong>{{ deliverable.due|date:"{D}" }}</strong>, and we have not received it yet.
+The case is waiting for you, and the answer date moves for as long as it waits.</p>
+<p><a href="{{ case.url }}">Send it on your case</a>. Please contact us if you need more time.</p>
+{COORDINATOR}
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    ("staff_message", "da"): _da(
+        "Ny besked om din sag {{ case.reference }}",
+        """Kære {{ recipient_name }}
+
+{{ author }} har skrevet til dig om sag {{ case.reference }}:
+
+{{ body }}
+
+Svar på beskeden på din sag: {{ case.url }}
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>{{ author }} har skrevet til dig om sag <strong>{{ case.reference }}</strong>:</p>
+<blockquote>{{ body|linebreaksbr }}</blockquote>
+<p><a href="{{ case.url }}">Svar på beskeden på din sag</a></p>
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("staff_message", "en"): _en(
+        "New message about your case {{ case.reference }}",
+        """Dear {{ recipient_name }}
+
+{{ author }} has written to you about case {{ case.reference }}:
+
+{{ body }}
+
+Reply on your case: {{ case.url }}
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>{{ author }} has written to you about case <strong>{{ case.reference }}</strong>:</p>
+<blockquote>{{ body|linebreaksbr }}</blockquote>
+<p><a href="{{ case.url }}">Reply on your case</a></p>
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    ("estimate_moved", "da"): _da(
+        'Ny forventet svardato for {{ case.reference }}: {{ new|date:"{D}" }}',
+        """Kære {{ recipient_name }}
+
+Den forventede svardato for sag {{ case.reference }} er flyttet{% if old %} fra {{ old|date:"{D}" }}{% endif %} til {{ new|date:"{D}" }}.
+
+Hvorfor: {% if reason %}{{ reason }}{% else %}sagen ventede {{ paused_working_days }} arbejdsdag{{ paused_working_days|pluralize:"e" }} på materiale fra jer, som vi modtog {{ material_received_on|date:"{D}" }}. Den tid lægges til svardatoen.{% endif %}
+
+Se sagen: {{ case.url }}
+
+{COORDINATOR}
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>Den forventede svardato for sag <strong>{{ case.reference }}</strong> er flyttet{% if old %} fra {{ old|date:"{D}" }}{% endif %} til <strong>{{ new|date:"{D}" }}</strong>.</p>
+<p>Hvorfor: {% if reason %}{{ reason }}{% else %}sagen ventede {{ paused_working_days }} arbejdsdag{{ paused_working_days|pluralize:"e" }} på materiale fra jer, som vi modtog {{ material_received_on|date:"{D}" }}. Den tid lægges til svardatoen.{% endif %}</p>
+<p><a href="{{ case.url }}">Se sagen</a></p>
+{COORDINATOR}
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("estimate_moved", "en"): _en(
+        'New expected answer date for {{ case.reference }}: {{ new|date:"{D}" }}',
+        """Dear {{ recipient_name }}
+
+The expected answer date for case {{ case.reference }} has moved{% if old %} from {{ old|date:"{D}" }}{% endif %} to {{ new|date:"{D}" }}.
+
+Why: {% if reason %}{{ reason }}{% else %}the case waited {{ paused_working_days }} working day{{ paused_working_days|pluralize }} for material from you, which we received on {{ material_received_on|date:"{D}" }}. That time is added to the answer date.{% endif %}
+
+See the case: {{ case.url }}
+
+{COORDINATOR}
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>The expected answer date for case <strong>{{ case.reference }}</strong> has moved{% if old %} from {{ old|date:"{D}" }}{% endif %} to <strong>{{ new|date:"{D}" }}</strong>.</p>
+<p>Why: {% if reason %}{{ reason }}{% else %}the case waited {{ paused_working_days }} working day{{ paused_working_days|pluralize }} for material from you, which we received on {{ material_received_on|date:"{D}" }}. That time is added to the answer date.{% endif %}</p>
+<p><a href="{{ case.url }}">See the case</a></p>
+{COORDINATOR}
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    ("answer_delivered", "da"): _da(
+        "Svar på din henvendelse {{ case.reference }}",
+        """Kære {{ recipient_name }}
+
+Kommunen har givet svar på sag {{ case.reference }} ({{ answered_on|date:"{D}" }}):
+
+{{ summary }}
+
+Læs svaret og se sagen: {{ case.url }}
+
+{COORDINATOR}
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>Kommunen har givet svar på sag <strong>{{ case.reference }}</strong> ({{ answered_on|date:"{D}" }}):</p>
+<blockquote>{{ summary|linebreaksbr }}</blockquote>
+<p><a href="{{ case.url }}">Læs svaret og se sagen</a></p>
+{COORDINATOR}
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("answer_delivered", "en"): _en(
+        "Answer to your inquiry {{ case.reference }}",
+        """Dear {{ recipient_name }}
+
+The municipality has answered case {{ case.reference }} ({{ answered_on|date:"{D}" }}):
+
+{{ summary }}
+
+Read the answer and see the case: {{ case.url }}
+
+{COORDINATOR}
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>The municipality has answered case <strong>{{ case.reference }}</strong> ({{ answered_on|date:"{D}" }}):</p>
+<blockquote>{{ summary|linebreaksbr }}</blockquote>
+<p><a href="{{ case.url }}">Read the answer and see the case</a></p>
+{COORDINATOR}
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    ("survey_invitation", "da"): _da(
+        "Hvordan gik det med {{ case.reference }}? Tre minutter om vores service",
+        """Kære {{ recipient_name }}
+
+Sag {{ case.reference }} er besvaret. Vi vil gerne høre, hvordan I oplevede forløbet: var det let at komme i kontakt med os, og holdt vi det, vi lovede?
+
+Svar her (tager ca. tre minutter): {{ survey_url }}
+
+Tak for hjælpen.
+
+Venlig hilsen
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>Sag <strong>{{ case.reference }}</strong> er besvaret. Vi vil gerne høre, hvordan I oplevede forløbet: var det let at komme i kontakt med os, og holdt vi det, vi lovede?</p>
+<p><a href="{{ survey_url }}">Svar her</a> (tager ca. tre minutter).</p>
+<p>Tak for hjælpen.</p>
+<p>Venlig hilsen<br>{{ municipality.name }}</p>""",
+    ),
+    ("survey_invitation", "en"): _en(
+        "How did it go with {{ case.reference }}? Three minutes about our service",
+        """Dear {{ recipient_name }}
+
+Case {{ case.reference }} has been answered. We would like to hear how you found it: was it easy to reach us, and did we keep our promises?
+
+Answer here (about three minutes): {{ survey_url }}
+
+Thank you.
+
+Kind regards
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>Case <strong>{{ case.reference }}</strong> has been answered. We would like to hear how you found it: was it easy to reach us, and did we keep our promises?</p>
+<p><a href="{{ survey_url }}">Answer here</a> (about three minutes).</p>
+<p>Thank you.</p>
+<p>Kind regards<br>{{ municipality.name }}</p>""",
+    ),
+    # --- to staff ------------------------------------------------------------------------
+    ("coordinator_digest", "da"): _da(
+        'Dagens overblik {{ day|date:"{D}" }}: {{ total }} punkt{{ total|pluralize:"er" }}',
+        """Godmorgen {{ recipient_name }}
+
+Dit overblik for {{ day|date:"{D}" }}.
+{% if screenings_overdue %}
+Screeningsfrist overskredet:
+{% for row in screenings_overdue %}- {{ row.reference }} {{ row.business_name }}: frist {{ row.date|date:"{D}" }}{% if row.unassigned %} (ikke fordelt){% endif %} {{ row.url }}
+{% endfor %}{% endif %}{% if screenings_due %}
+Skal screenes i dag eller næste arbejdsdag:
+{% for row in screenings_due %}- {{ row.reference }} {{ row.business_name }}: frist {{ row.date|date:"{D}" }}{% if row.unassigned %} (ikke fordelt){% endif %} {{ row.url }}
+{% endfor %}{% endif %}{% if overdue_deliverables %}
+Leverancer over fristen:
+{% for row in overdue_deliverables %}- {{ row.reference }} {{ row.business_name }}: {{ row.party }} – {{ row.title }}, frist {{ row.date|date:"{D}" }} {{ row.url }}
+{% endfor %}{% endif %}{% if estimates_at_risk %}
+Svardato i fare (opgaver stadig åbne):
+{% for row in estimates_at_risk %}- {{ row.reference }} {{ row.business_name }}: svar {{ row.date|date:"{D}" }}, åbne opgaver hos {{ row.departments|join:", " }} {{ row.url }}
+{% endfor %}{% endif %}
+Arbejdsbordet: {{ workbench_url }}""",
+        """<p>Godmorgen {{ recipient_name }}</p>
+<p>Dit overblik for <strong>{{ day|date:"{D}" }}</strong>.</p>
+{% if screenings_overdue %}<h2>Screeningsfrist overskredet</h2>
+<ul>{% for row in screenings_overdue %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: frist {{ row.date|date:"{D}" }}{% if row.unassigned %} (ikke fordelt){% endif %}</li>{% endfor %}</ul>{% endif %}
+{% if screenings_due %}<h2>Skal screenes i dag eller næste arbejdsdag</h2>
+<ul>{% for row in screenings_due %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: frist {{ row.date|date:"{D}" }}{% if row.unassigned %} (ikke fordelt){% endif %}</li>{% endfor %}</ul>{% endif %}
+{% if overdue_deliverables %}<h2>Leverancer over fristen</h2>
+<ul>{% for row in overdue_deliverables %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: {{ row.party }} – {{ row.title }}, frist {{ row.date|date:"{D}" }}</li>{% endfor %}</ul>{% endif %}
+{% if estimates_at_risk %}<h2>Svardato i fare</h2>
+<ul>{% for row in estimates_at_risk %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: svar {{ row.date|date:"{D}" }}, åbne opgaver hos {{ row.departments|join:", " }}</li>{% endfor %}</ul>{% endif %}
+<p><a href="{{ workbench_url }}">Arbejdsbordet</a></p>""",
+    ),
+    ("coordinator_digest", "en"): _en(
+        'Today\'s overview {{ day|date:"{D}" }}: {{ total }} item{{ total|pluralize }}',
+        """Good morning {{ recipient_name }}
+
+Your overview for {{ day|date:"{D}" }}.
+{% if screenings_overdue %}
+Screening deadline passed:
+{% for row in screenings_overdue %}- {{ row.reference }} {{ row.business_name }}: due {{ row.date|date:"{D}" }}{% if row.unassigned %} (unassigned){% endif %} {{ row.url }}
+{% endfor %}{% endif %}{% if screenings_due %}
+To screen today or on the next working day:
+{% for row in screenings_due %}- {{ row.reference }} {{ row.business_name }}: due {{ row.date|date:"{D}" }}{% if row.unassigned %} (unassigned){% endif %} {{ row.url }}
+{% endfor %}{% endif %}{% if overdue_deliverables %}
+Deliverables past their deadline:
+{% for row in overdue_deliverables %}- {{ row.reference }} {{ row.business_name }}: {{ row.party }} – {{ row.title }}, due {{ row.date|date:"{D}" }} {{ row.url }}
+{% endfor %}{% endif %}{% if estimates_at_risk %}
+Answer dates at risk (tasks still open):
+{% for row in estimates_at_risk %}- {{ row.reference }} {{ row.business_name }}: answer {{ row.date|date:"{D}" }}, open tasks at {{ row.departments|join:", " }} {{ row.url }}
+{% endfor %}{% endif %}
+Workbench: {{ workbench_url }}""",
+        """<p>Good morning {{ recipient_name }}</p>
+<p>Your overview for <strong>{{ day|date:"{D}" }}</strong>.</p>
+{% if screenings_overdue %}<h2>Screening deadline passed</h2>
+<ul>{% for row in screenings_overdue %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: due {{ row.date|date:"{D}" }}{% if row.unassigned %} (unassigned){% endif %}</li>{% endfor %}</ul>{% endif %}
+{% if screenings_due %}<h2>To screen today or on the next working day</h2>
+<ul>{% for row in screenings_due %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: due {{ row.date|date:"{D}" }}{% if row.unassigned %} (unassigned){% endif %}</li>{% endfor %}</ul>{% endif %}
+{% if overdue_deliverables %}<h2>Deliverables past their deadline</h2>
+<ul>{% for row in overdue_deliverables %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: {{ row.party }} – {{ row.title }}, due {{ row.date|date:"{D}" }}</li>{% endfor %}</ul>{% endif %}
+{% if estimates_at_risk %}<h2>Answer dates at risk</h2>
+<ul>{% for row in estimates_at_risk %}<li><a href="{{ row.url }}">{{ row.reference }}</a> {{ row.business_name }}: answer {{ row.date|date:"{D}" }}, open tasks at {{ row.departments|join:", " }}</li>{% endfor %}</ul>{% endif %}
+<p><a href="{{ workbench_url }}">Workbench</a></p>""",
+    ),
+    ("department_task", "da"): _da(
+        "Ny opgave til {{ department }}: {{ case.reference }} {{ case.business_name }}",
+        """Til {{ recipient_name }}
+
+{{ department }} har fået en opgave på sag {{ case.reference }} ({{ case.business_name }}, CVR {{ case.cvr }}):
+{% for name in service_types %}- {{ name }}
+{% endfor %}
+Forventet svar til virksomheden: {{ case.estimate|date:"{D}" }}
+Tovholder: {{ coordinator_name|default:"ikke udpeget" }}
+
+Se sagen: {{ case.url }}""",
+        """<p>Til {{ recipient_name }}</p>
+<p>{{ department }} har fået en opgave på sag <strong>{{ case.reference }}</strong> ({{ case.business_name }}, CVR {{ case.cvr }}):</p>
+<ul>{% for name in service_types %}<li>{{ name }}</li>{% endfor %}</ul>
+<p>Forventet svar til virksomheden: <strong>{{ case.estimate|date:"{D}" }}</strong><br>
+Tovholder: {{ coordinator_name|default:"ikke udpeget" }}</p>
+<p><a href="{{ case.url }}">Se sagen</a></p>""",
+    ),
+    ("department_task", "en"): _en(
+        "New task for {{ department }}: {{ case.reference }} {{ case.business_name }}",
+        """To {{ recipient_name }}
+
+{{ department }} has a new task on case {{ case.reference }} ({{ case.business_name }}, CVR {{ case.cvr }}):
+{% for name in service_types %}- {{ name }}
+{% endfor %}
+Expected answer to the business: {{ case.estimate|date:"{D}" }}
+Coordinator: {{ coordinator_name|default:"not appointed" }}
+
+See the case: {{ case.url }}""",
+        """<p>To {{ recipient_name }}</p>
+<p>{{ department }} has a new task on case <strong>{{ case.reference }}</strong> ({{ case.business_name }}, CVR {{ case.cvr }}):</p>
+<ul>{% for name in service_types %}<li>{{ name }}</li>{% endfor %}</ul>
+<p>Expected answer to the business: <strong>{{ case.estimate|date:"{D}" }}</strong><br>
+Coordinator: {{ coordinator_name|default:"not appointed" }}</p>
+<p><a href="{{ case.url }}">See the case</a></p>""",
+    ),
+    ("screening_escalation", "da"): _da(
+        "Screeningsfrist overskredet: {{ case.reference }} {{ case.business_name }}",
+        """Til {{ recipient_name }}
+
+Sag {{ case.reference }} ({{ case.business_name }}, CVR {{ case.cvr }}) skulle have været screenet senest {{ case.screening_due|date:"{D}" }} og er det ikke endnu ({{ working_days_late }} arbejdsdag{{ working_days_late|pluralize:"e" }} over fristen).
+Ydelser: {{ case.service_types|join:", " }}
+Tovholder: {{ coordinator_name|default:"ikke fordelt" }}
+
+Se sagen: {{ case.url }}""",
+        """<p>Til {{ recipient_name }}</p>
+<p>Sag <strong>{{ case.reference }}</strong> ({{ case.business_name }}, CVR {{ case.cvr }}) skulle have været screenet senest <strong>{{ case.screening_due|date:"{D}" }}</strong> og er det ikke endnu ({{ working_days_late }} arbejdsdag{{ working_days_late|pluralize:"e" }} over fristen).</p>
+<p>Ydelser: {{ case.service_types|join:", " }}<br>
+Tovholder: {{ coordinator_name|default:"ikke fordelt" }}</p>
+<p><a href="{{ case.url }}">Se sagen</a></p>""",
+    ),
+    ("screening_escalation", "en"): _en(
+        "Screening deadline passed: {{ case.reference }} {{ case.business_name }}",
+        """To {{ recipient_name }}
+
+Case {{ case.reference }} ({{ case.business_name }}, CVR {{ case.cvr }}) should have been screened by {{ case.screening_due|date:"{D}" }} and has not been yet ({{ working_days_late }} working day{{ working_days_late|pluralize }} late).
+Service types: {{ case.service_types|join:", " }}
+Coordinator: {{ coordinator_name|default:"unassigned" }}
+
+See the case: {{ case.url }}""",
+        """<p>To {{ recipient_name }}</p>
+<p>Case <strong>{{ case.reference }}</strong> ({{ case.business_name }}, CVR {{ case.cvr }}) should have been screened by <strong>{{ case.screening_due|date:"{D}" }}</strong> and has not been yet ({{ working_days_late }} working day{{ working_days_late|pluralize }} late).</p>
+<p>Service types: {{ case.service_types|join:", " }}<br>
+Coordinator: {{ coordinator_name|default:"unassigned" }}</p>
+<p><a href="{{ case.url }}">See the case</a></p>""",
+    ),
+}
+
+_CASE = "case (reference, business_name, cvr, service_types, screening_due, estimate, url)"
+_COORD = "coordinator (name, title, email, phone)"
+
+VARIABLES: dict[str, str] = {
+    "receipt": f"{_CASE}, missing (list of what is missing)",
+    "screening_result": f"{_CASE}, {_COORD}, estimate, complete, business_items and "
+    "municipality_items (title, due)",
+    "deliverable_reminder": f"{_CASE}, {_COORD}, deliverable (title, due)",
+    "deliverable_overdue": f"{_CASE}, {_COORD}, deliverable (title, due)",
+    "staff_message": f"{_CASE}, {_COORD}, author, body",
+    "estimate_moved": f"{_CASE}, {_COORD}, old, new, reason (staff's, or empty), "
+    "paused_working_days, material_received_on",
+    "answer_delivered": f"{_CASE}, {_COORD}, summary, answered_on",
+    "survey_invitation": f"{_CASE}, {_COORD}, survey_url",
+    "coordinator_digest": "day, total, screenings_overdue, screenings_due, overdue_deliverables, "
+    "estimates_at_risk (rows: reference, business_name, date, url, …), workbench_url",
+    "department_task": f"{_CASE}, department, service_types, coordinator_name",
+    "screening_escalation": f"{_CASE}, working_days_late, coordinator_name",
+}

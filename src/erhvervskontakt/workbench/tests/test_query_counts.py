@@ -1,0 +1,66 @@
+"""Every workbench list runs the same number of queries for 1 case as for 20."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from erhvervskontakt.cases import services
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.fixture
+def grow(make_case, building_case, karen, bodil):
+    """``grow(n)``: n more received cases and n more screened building cases (Karen's)."""
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            make_case()
+            case = building_case(screen=True)
+            services.task_claim(task=case.tasks.get(), actor=bodil)
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("persona", "url"),
+    [
+        ("karen", "/medarbejder/screening/"),
+        ("karen", "/medarbejder/mine-sager/"),
+        ("karen", "/medarbejder/mine-sager/?vis=all&sorter=received"),
+        ("karen", "/medarbejder/soeg/?q=borde"),
+        ("karen", "/medarbejder/virksomheder/{cvr}/"),
+        ("bodil", "/medarbejder/afdeling/"),
+        ("bodil", "/medarbejder/mine-sager/"),
+    ],
+)
+def test_lists_run_a_constant_number_of_queries(request, client_for, grow, business, persona, url):
+    client = client_for(request.getfixturevalue(persona))
+    url = url.format(cvr=business.cvr)
+    grow(1)
+    one = queries(client, url)
+
+    grow(19)
+    twenty = queries(client, url)
+
+    assert twenty == one
+
+
+def test_the_case_view_runs_a_constant_number_of_queries(client_for, karen, building_case):
+    case = building_case(screen=True)
+    client = client_for(karen)
+    url = f"/medarbejder/sager/{case.reference}/"
+    first = queries(client, url)
+    for n in range(5):
+        services.case_message_post(case=case, actor=karen, body=f"Notat {n}", internal=True)
+
+    assert queries(client, url) == first
