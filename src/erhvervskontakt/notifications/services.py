@@ -44,7 +44,7 @@ from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
 
 from . import rules, selectors
-from .links import WORKBENCH_PATH, absolute, business_case_path, staff_case_path, survey_path
+from .links import absolute, business_case_path, staff_case_path, survey_path, workbench_path
 from .models import Kind, Notification
 from .rendering import render_message
 from .selectors import Recipient
@@ -767,7 +767,7 @@ def _digest_drafts(today: dt.date, calendar: WorkingCalendar, row: Municipality)
                 "screenings_due": rows(digest.screenings_due),
                 "overdue_deliverables": rows(digest.overdue_deliverables),
                 "estimates_at_risk": rows(digest.estimates_at_risk),
-                "workbench_url": absolute(WORKBENCH_PATH),
+                "workbench_url": absolute(workbench_path()),
             }
 
         yield Draft(

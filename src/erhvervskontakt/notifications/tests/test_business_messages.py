@@ -205,7 +205,9 @@ def test_the_department_gets_its_new_task(screened, bodil, smtp, deliver_all):
     assert "- Byggetilladelse til industri og lager" in mail.text
     assert "Forventet svar til virksomheden: 15. januar 2027" in mail.text
     assert "Tovholder: Karen Kofoed" in mail.text
-    assert f"{PORTAL}/medarbejder/sager/{screened.reference}/" in mail.links()
+    link = f"{PORTAL}/medarbejder/sager/{screened.reference}/"
+    assert link in mail.links()
+    assert resolve(urlsplit(link).path).view_name == "workbench:case"
     event = Event.objects.get(case=screened, kind="notification_sent", data__kind="department_task")
     assert event.internal
     assert event.text == "E-mail om ny opgave sendt til Byggeri."
