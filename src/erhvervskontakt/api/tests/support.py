@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from typing import Any
 
 import httpx
@@ -18,31 +16,11 @@ from erhvervskontakt.cases.models import (
     IdempotencyKey,
     Task,
 )
+from erhvervskontakt.common.tests.files import pdf_bytes, png_bytes
 
-PDF_BYTES = (
-    b"%PDF-1.4\n"
-    b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data))
-        + kind
-        + data
-        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    )
-
-
-# A real 1×1 pixel PNG (signature, IHDR, IDAT, IEND).
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n"
-    + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-    + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-    + _png_chunk(b"IEND", b"")
-)
+# Small real files, shared with the other suites (checked by content, not by name).
+PDF_BYTES = pdf_bytes()
+PNG_BYTES = png_bytes()
 
 # Plain text that claims to be a PDF by its name and content type.
 FAKE_PDF_BYTES = b"Dette er ikke en PDF, bare tekst med et .pdf-navn.\n"

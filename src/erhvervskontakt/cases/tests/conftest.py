@@ -8,8 +8,6 @@ time-machine; expected dates are literals worked out by hand in comments beside 
 from __future__ import annotations
 
 import datetime as dt
-import struct
-import zlib
 from collections.abc import Callable
 from itertools import count
 from typing import Any
@@ -33,6 +31,8 @@ from erhvervskontakt.cases.models import (
     Task,
 )
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
+from erhvervskontakt.common.tests.files import pdf_bytes as pdf_bytes_of
+from erhvervskontakt.common.tests.files import png_bytes as png_bytes_of
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -171,54 +171,11 @@ def give_cases() -> Callable[..., list[Case]]:
     return make
 
 
-def _png(width: int = 1, height: int = 1) -> bytes:
-    """A real, minimal PNG image (one white pixel by default)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    rows = b"".join(b"\x00" + b"\xff\xff\xff" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-def _pdf() -> bytes:
-    """A real, minimal one-page PDF with a correct cross-reference table."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
-
-
 @pytest.fixture
 def png_bytes() -> bytes:
-    return _png()
+    return png_bytes_of()
 
 
 @pytest.fixture
 def pdf_bytes() -> bytes:
-    return _pdf()
+    return pdf_bytes_of()

@@ -30,8 +30,8 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Case
-from erhvervskontakt.cases.tests.conftest import _pdf
 from erhvervskontakt.catalogue.models import ServiceType
+from erhvervskontakt.common.tests.files import pdf_bytes as _pdf
 from erhvervskontakt.notifications import worker
 
 CPH = ZoneInfo("Europe/Copenhagen")

@@ -12,8 +12,7 @@ import pytest
 from django.test import Client
 
 from erhvervskontakt.cases.models import Case, InquiryDraft
-
-from .files import fake_pdf
+from erhvervskontakt.common.tests.files import fake_pdf
 
 pytestmark = pytest.mark.django_db
 

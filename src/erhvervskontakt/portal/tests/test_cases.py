@@ -14,8 +14,8 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, Membership
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, Document, Message
+from erhvervskontakt.common.tests.files import fake_pdf, pdf
 
-from .files import fake_pdf, pdf
 from .html import error_links, text
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from erhvervskontakt.businesses.models import Business, Membership
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Answer, Case, DraftDocument, InquiryDraft
 from erhvervskontakt.catalogue.models import ServiceType
+from erhvervskontakt.common.tests.files import fake_pdf, pdf
 
-from .files import fake_pdf, pdf
 from .html import error_links, text
 
 pytestmark = pytest.mark.django_db

@@ -116,7 +116,7 @@ def pdf_upload() -> Callable[[], Any]:
     """``pdf_upload()``: a real one-page PDF as an uploaded file."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from erhvervskontakt.cases.tests.conftest import _pdf
+    from erhvervskontakt.common.tests.files import pdf_bytes as _pdf
 
     def make() -> SimpleUploadedFile:
         return SimpleUploadedFile("afgoerelse.pdf", _pdf(), content_type="application/pdf")

@@ -14,7 +14,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from erhvervskontakt.portal.tests.files import pdf_bytes
+from erhvervskontakt.common.tests.files import pdf_bytes
 
 PASSWORD = "Fynsk-Maskin-2026"
 TWO_MATTERS = ["Byggetilladelse til industri og lager", "Udeservering"]
