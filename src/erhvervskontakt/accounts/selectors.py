@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from erhvervskontakt.common.errors import ValidationFailed
+
 from .models import ApiToken, User
 from .services import TOKEN_PREFIX, hash_token
 
@@ -18,3 +20,11 @@ def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
     if token is None:
         return None
     return token.user, token
+
+
+def active_staff_get(*, username: str, field: str = "assignee") -> User:
+    """An active staff member by username, or ValidationFailed on ``field``."""
+    found = User.objects.filter(username=username, is_active=True, is_staff=True).first()
+    if found is None:
+        raise ValidationFailed.field(field, "Vælg en aktiv kollega fra listen.")
+    return found

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from erhvervskontakt.accounts.models import User
+from erhvervskontakt.accounts.selectors import active_staff_get
 from erhvervskontakt.businesses import services as business_services
 from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.businesses.selectors import business_get
@@ -664,11 +665,7 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
             services.task_claim(task=task, actor=actor, expected_version=version)
             messages.success(request, _("Du har taget opgaven."))
         elif action == "giv":
-            assignee = User.objects.filter(
-                username=request.POST.get("assignee", ""), is_active=True, is_staff=True
-            ).first()
-            if assignee is None:
-                raise Http404
+            assignee = active_staff_get(username=request.POST.get("assignee", ""))
             services.task_assign(
                 task=task, actor=actor, assignee=assignee, expected_version=version
             )

@@ -364,6 +364,23 @@ def test_a_stale_task_action_is_refused_with_a_message(client_for, bodil, buildi
     assert Task.objects.get(pk=task.pk).status == Task.Status.IN_PROGRESS
 
 
+def test_giving_a_task_to_someone_unknown_says_so_and_changes_nothing(
+    client_for, karen, bodil, building_case
+):
+    case = building_case(screen=True)
+    task = case.tasks.get()
+
+    response = client_for(bodil).post(
+        f"/medarbejder/opgaver/{task.pk}/giv/",
+        {"version": task.version, "assignee": "ingen-saadan"},
+        follow=True,
+    )
+
+    assert "Vælg en aktiv kollega fra listen." in text(response)
+    unchanged = Task.objects.get(pk=task.pk)
+    assert (unchanged.assignee, unchanged.version) == (None, task.version)
+
+
 # --- my cases, business, search ----------------------------------------------------------------
 
 
