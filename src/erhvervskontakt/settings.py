@@ -254,5 +254,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # The database worker polls every second and says so each time; keep its warnings.
+        "django_tasks_db": {"level": env("TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
