@@ -25,6 +25,26 @@ PNG_BYTES = png_bytes()
 # Plain text that claims to be a PDF by its name and content type.
 FAKE_PDF_BYTES = b"Dette er ikke en PDF, bare tekst med et .pdf-navn.\n"
 
+# Every field the issue names for the case representation.
+CASE_FIELDS = {
+    "reference",
+    "status",
+    "business",
+    "service_types",
+    "channel",
+    "received_at",
+    "screening_due",
+    "screened_at",
+    "coordinator",
+    "estimated_answer_date",
+    "service_target_date",
+    "answered_at",
+    "missing",
+    "deliverables",
+    "tasks",
+    "timeline",
+}
+
 ERROR_KEYS = {"detail", "code", "errors", "request_id"}
 
 

@@ -10,28 +10,9 @@ from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import CaseStatus
 
 from .conftest import FRIDAY
-from .support import assert_error
+from .support import CASE_FIELDS, assert_error
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-CASE_FIELDS = {
-    "reference",
-    "status",
-    "business",
-    "service_types",
-    "channel",
-    "received_at",
-    "screening_due",
-    "screened_at",
-    "coordinator",
-    "estimated_answer_date",
-    "service_target_date",
-    "answered_at",
-    "missing",
-    "deliverables",
-    "tasks",
-    "timeline",
-}
 
 
 def _received(karen, business, when: dt.datetime):

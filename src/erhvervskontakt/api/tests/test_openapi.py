@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from .support import CASE_FIELDS
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CONTRACT_PATHS = {
@@ -56,24 +58,7 @@ def test_openapi_document_describes_the_case_with_every_field_of_the_contract(ht
     document = http(None).get("/openapi.json").json()
 
     case = document["components"]["schemas"]["CaseOut"]["properties"]
-    assert {
-        "reference",
-        "status",
-        "business",
-        "service_types",
-        "channel",
-        "received_at",
-        "screening_due",
-        "screened_at",
-        "coordinator",
-        "estimated_answer_date",
-        "service_target_date",
-        "answered_at",
-        "missing",
-        "deliverables",
-        "tasks",
-        "timeline",
-    } <= set(case)
+    assert set(case) >= CASE_FIELDS
 
 
 def test_interactive_docs_page_answers(http):
