@@ -1524,6 +1524,17 @@ def _save_task(task: Task, *fields: str) -> None:
     task.refresh_from_db(fields=["version"])
 
 
+def _hand_task(
+    case: Case, task: Task, actor: User, assignee: User, *, kind: str, text: str
+) -> Task:
+    """The task is ``assignee``'s and in progress; the case's timeline says who did it."""
+    task.assignee = assignee
+    task.status = Task.Status.IN_PROGRESS
+    _save_task(task, "assignee", "status")
+    _event(case, kind, actor, text, task=task.pk, assignee=assignee.username)
+    return task
+
+
 @transaction.atomic
 def task_claim(*, task: Task, actor: User, expected_version: int | None = None) -> Task:
     """A caseworker takes a department task: it is theirs and in progress."""
@@ -1533,18 +1544,14 @@ def task_claim(*, task: Task, actor: User, expected_version: int | None = None) 
         raise Forbidden(f"Opgaven hører til {task.department.name}.")
     if task.assignee_id == actor.pk and task.status == Task.Status.IN_PROGRESS:
         return task
-    task.assignee = actor
-    task.status = Task.Status.IN_PROGRESS
-    _save_task(task, "assignee", "status")
-    _event(
+    return _hand_task(
         case,
-        "task_claimed",
+        task,
         actor,
-        f"{actor.display_name} har taget opgaven for {task.department.name}.",
-        task=task.pk,
-        assignee=actor.username,
+        actor,
+        kind="task_claimed",
+        text=f"{actor.display_name} har taget opgaven for {task.department.name}.",
     )
-    return task
 
 
 @transaction.atomic
@@ -1562,18 +1569,14 @@ def task_assign(
         )
     if task.assignee_id == assignee.pk:
         return task
-    task.assignee = assignee
-    task.status = Task.Status.IN_PROGRESS
-    _save_task(task, "assignee", "status")
-    _event(
+    return _hand_task(
         case,
-        "task_assigned",
+        task,
         actor,
-        f"Opgaven for {task.department.name} er givet til {assignee.display_name}.",
-        task=task.pk,
-        assignee=assignee.username,
+        assignee,
+        kind="task_assigned",
+        text=f"Opgaven for {task.department.name} er givet til {assignee.display_name}.",
     )
-    return task
 
 
 @transaction.atomic
