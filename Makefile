@@ -68,5 +68,10 @@ pytest: install assets
 bench: install
 	$(PY) scripts/bench_api.py
 
+# The promise dashboard's selectors over loaded volume (DATABASE_URL=…; see the script).
+.PHONY: bench-measures
+bench-measures: install
+	$(PY) scripts/bench_measures.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var node_modules $(VENDOR)

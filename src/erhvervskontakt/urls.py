@@ -16,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("medarbejder/", include("erhvervskontakt.workbench.urls")),
+    path("tilfredshed/", include("erhvervskontakt.surveys.urls")),
+    path("", include("erhvervskontakt.measures.urls")),
     path("", include("erhvervskontakt.portal.urls")),
 ]
 

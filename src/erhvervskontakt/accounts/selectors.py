@@ -28,3 +28,8 @@ def active_staff_get(*, username: str, field: str = "assignee") -> User:
     if found is None:
         raise ValidationFailed.field(field, "Vælg en aktiv kollega fra listen.")
     return found
+
+
+def coordinator_list() -> list[User]:
+    """Active coordinators by name, for choosing one in a filter or a form."""
+    return list(User.objects.coordinators().order_by("first_name", "last_name", "username"))

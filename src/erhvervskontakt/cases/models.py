@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -139,6 +140,36 @@ class Case(models.Model):
     )
     service_target_date = models.DateField("servicemål", null=True, blank=True)
     answered_at = models.DateTimeField("besvaret", null=True, blank=True)
+    # What the promise dashboard measures (issue 7, decision 1): set by the services when the
+    # case is screened and answered, so the KPIs aggregate indexed columns and never run the
+    # working-day calendar per row. Local dates; working days by the municipality's calendar.
+    screened_on = models.DateField("screenet dato", null=True, blank=True)
+    screening_working_days = models.PositiveSmallIntegerField(
+        "arbejdsdage fra modtagelse til screening", null=True, blank=True
+    )
+    promised_answer_date = models.DateField(
+        "lovet svardato",
+        null=True,
+        blank=True,
+        help_text="Svardatoen givet ved screeningen, kun flyttet af de arbejdsdage, sagen "
+        "ventede på virksomheden (ikke af senere ændringer i hånden).",
+    )
+    answered_on = models.DateField("besvaret dato", null=True, blank=True)
+    answer_working_days = models.PositiveSmallIntegerField(
+        "arbejdsdage fra screening til svar", null=True, blank=True
+    )
+    estimate_deviation_working_days = models.SmallIntegerField(
+        "svar i forhold til lovet dato (arbejdsdage, negativ = før)", null=True, blank=True
+    )
+    service_target_met = models.BooleanField("nationalt servicemål nået", null=True, blank=True)
+    # The case's service types and their departments as received, as ids between bars
+    # ("|3|7|"), so the dashboard's department and service-type filters are a test on the
+    # row (``contains "|3|"``) that an index can carry, not a join per case. Set at intake
+    # with ``service_types`` (``Case.membership``); a service type moved to another
+    # department later leaves the case with the department it was received for, as its
+    # tasks are.
+    department_ids = models.CharField("afdelinger (id'er)", max_length=200, blank=True)
+    service_type_ids = models.CharField("ydelser (id'er)", max_length=500, blank=True)
     decision_summary = models.TextField("afgørelse/svar", blank=True)
     closed_at = models.DateTimeField("afsluttet", null=True, blank=True)
     withdrawn_at = models.DateTimeField("trukket tilbage", null=True, blank=True)
@@ -165,9 +196,75 @@ class Case(models.Model):
             models.Index(fields=["status", "screening_due"], name="case_status_screening"),
             models.Index(fields=["status", "estimated_answer_date"], name="case_status_estimate"),
             models.Index(fields=["coordinator", "status"], name="case_coordinator_status"),
+            # "My cases" newest first: the coordinator's half in receipt order from the index
+            # (selectors.ReceiptOrderedCases).
+            models.Index(
+                fields=["coordinator", "-received_at", "-id"], name="case_coordinator_received"
+            ),
             models.Index(fields=["business", "-received_at"], name="case_business_received"),
             models.Index(fields=["service_target_date"], name="case_service_target"),
             models.Index(fields=["answered_at"], name="case_answered"),
+            # The promise dashboard (measures): one index per date a KPI's period applies to,
+            # carrying the columns the KPI reads, so PostgreSQL answers from the index alone
+            # (an index-only scan) instead of visiting a wide case row per case.
+            models.Index(
+                fields=["screening_due"],
+                include=[
+                    "screened_on",
+                    "screening_working_days",
+                    "status",
+                    "coordinator",
+                    "department_ids",
+                    "service_type_ids",
+                    "id",
+                ],
+                name="case_screening_due",
+            ),
+            models.Index(
+                fields=["promised_answer_date"],
+                include=[
+                    "answered_on",
+                    "status",
+                    "paused_since",
+                    "answer_working_days",
+                    "estimate_deviation_working_days",
+                    "coordinator",
+                    "department_ids",
+                    "service_type_ids",
+                    "id",
+                ],
+                name="case_promised_answer",
+            ),
+            models.Index(
+                fields=["answered_on"],
+                include=[
+                    "service_target_met",
+                    "screening_working_days",
+                    "answer_working_days",
+                    "paused_working_days",
+                    "coordinator",
+                    "department_ids",
+                    "service_type_ids",
+                    "id",
+                ],
+                name="case_answered_on",
+            ),
+            models.Index(
+                fields=["status"],
+                include=[
+                    "received_at",
+                    "coordinator",
+                    "screening_due",
+                    "estimated_answer_date",
+                    "service_target_date",
+                    "paused_since",
+                    "department_ids",
+                    "service_type_ids",
+                    "id",
+                ],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_open_backlog",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,6 +273,21 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @staticmethod
+    def membership(service_types: Iterable[ServiceType]) -> dict[str, str]:
+        """``department_ids`` and ``service_type_ids`` for a case with ``service_types``."""
+        chosen = list(service_types)
+        return {
+            "department_ids": _bars(st.department_id for st in chosen),
+            "service_type_ids": _bars(st.pk for st in chosen),
+        }
+
+
+def _bars(ids: Iterable[int]) -> str:
+    """Ids in ascending order between bars: ``|3|7|`` (empty for none)."""
+    unique = sorted(set(ids))
+    return "|" + "|".join(str(i) for i in unique) + "|" if unique else ""
 
 
 class ReferenceCounter(models.Model):
@@ -313,6 +425,12 @@ class Deliverable(models.Model):
         indexes = [
             models.Index(fields=["case", "status", "due_date"], name="deliverable_case_due"),
             models.Index(fields=["status", "due_date"], name="deliverable_due"),
+            models.Index(
+                fields=["due_date"],
+                include=["case", "party"],
+                condition=Q(status="pending"),
+                name="deliverable_pending_due",
+            ),
         ]
 
     def is_overdue(self, today: dt.date) -> bool:

@@ -348,6 +348,7 @@ def inquiry_submit(
                 received, calendar, settings_row.screening_working_days
             ),
             created_by=actor,
+            **Case.membership(chosen),  # the service types as the dashboard filters them
         )
         case.service_types.set(chosen)
         Answer.objects.bulk_create(
@@ -420,7 +421,12 @@ def _claim_idempotency_key(
 
 
 def _after_material(
-    case: Case, actor: User | None, *, calendar: WorkingCalendar, at_intake: bool = False
+    case: Case,
+    actor: User | None,
+    *,
+    calendar: WorkingCalendar,
+    at_intake: bool = False,
+    resumed: str = "Materialet fra virksomheden er modtaget.",
 ) -> list[str]:
     """What follows new answers or documents: deliverables met, fully informed, resumed.
 
@@ -477,18 +483,23 @@ def _after_material(
                 f"Sagen er fuldt oplyst {_fmt(case.fully_informed_on)}.",
             )
     if case.status == CaseStatus.AWAITING_BUSINESS:
-        fields += _resume(case, actor, calendar=calendar, today=today)
+        fields += _resume(case, actor, calendar=calendar, today=today, reason=resumed)
     return fields
 
 
 def _resume(
-    case: Case, actor: User | None, *, calendar: WorkingCalendar, today: dt.date
+    case: Case,
+    actor: User | None,
+    *,
+    calendar: WorkingCalendar,
+    today: dt.date,
+    reason: str = "Materialet fra virksomheden er modtaget.",
 ) -> list[str]:
     """Back to in progress: the answer estimate moves by the working days that were paused."""
     paused_from = case.paused_since or today
     paused = max(0, calendar.working_days_between(paused_from, today))
     fields = ["status", "paused_since", "paused_working_days"]
-    _set_status(case, CaseStatus.IN_PROGRESS, actor, "Materialet fra virksomheden er modtaget.")
+    _set_status(case, CaseStatus.IN_PROGRESS, actor, reason)
     case.paused_since = None
     case.paused_working_days += paused
     if case.fully_informed_on is not None and case.fully_informed_on < today:
@@ -523,6 +534,11 @@ def _resume(
             paused_working_days=paused,
         )
         _notify_after_commit("estimate_moved", case=case.pk, event=moved.pk)
+    if paused and case.promised_answer_date is not None:
+        # The promise measured (issue 7) moves by the waiting for the business only, never
+        # by an estimate set by hand.
+        case.promised_answer_date = calendar.add_working_days(case.promised_answer_date, paused)
+        fields.append("promised_answer_date")
     return fields
 
 
@@ -770,6 +786,12 @@ def case_screen(
     estimate = rules.answer_estimate(today, service_types, calendar)
     case.estimated_answer_date = estimate
     case.estimate_at_screening = estimate
+    # Measured by the promise dashboard (issue 7): the screening and the promise it gives.
+    case.screened_on = today
+    case.screening_working_days = calendar.working_days_between(
+        clock.local_date(case.received_at), today
+    )
+    case.promised_answer_date = estimate
     late = today > case.screening_due
     verdict = (
         "Alle oplysninger er modtaget."
@@ -871,6 +893,9 @@ def case_screen(
         "coordinator",
         "estimated_answer_date",
         "estimate_at_screening",
+        "screened_on",
+        "screening_working_days",
+        "promised_answer_date",
         "status",
         "paused_since",
     )
@@ -913,11 +938,65 @@ def case_change_coordinator(
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
+def _require_may_answer(case: Case, actor: User) -> None:
+    """Who may give the case its answer (docs/decisions/0006-who-records-the-answer.md).
+
+    The answer closes every department's task, so it is the coordinator's to give, or a
+    head of unit's or an administrator's. A caseworker may record it when the case is their
+    department's alone: every task still open is theirs (their department's or given to
+    them) — the common one-permit case, without a detour through the coordinator.
+    """
+    department_id = actor.department_id
+    if department_id is None or actor.is_superuser or actor.is_coordinator or actor.is_head_of_unit:
+        return
+    others = (
+        Task.objects.filter(case=case, status__in=[Task.Status.OPEN, Task.Status.IN_PROGRESS])
+        .exclude(department_id=department_id)
+        .exclude(assignee=actor)
+        .select_related("department")
+        .order_by("id")
+    )
+    names = sorted({task.department.name for task in others})
+    if names:
+        raise Forbidden(
+            f"{', '.join(names)} har stadig åbne opgaver på sagen; "
+            "tovholderen giver svaret, når alle afdelinger er færdige."
+        )
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise Forbidden("Sagen er ikke din afdelings; tovholderen giver svaret.")
+
+
+def _measure_answer(case: Case, today: dt.date) -> list[str]:
+    """What the promise dashboard measures of an answer (issue 7); the fields it set.
+
+    A late answer is at least one working day late, also when it is given on the weekend
+    after the promised Friday, so "on time" and "deviation <= 0" always agree.
+    """
+    calendar = working_calendar()
+    case.answered_on = today
+    if case.screened_on is not None:
+        case.answer_working_days = max(0, calendar.working_days_between(case.screened_on, today))
+    if case.promised_answer_date is not None:
+        deviation = calendar.working_days_between(case.promised_answer_date, today)
+        if today > case.promised_answer_date:
+            deviation = max(1, deviation)
+        case.estimate_deviation_working_days = deviation
+    if case.service_target_date is not None:
+        case.service_target_met = today <= case.service_target_date
+    return [
+        "answered_on",
+        "answer_working_days",
+        "estimate_deviation_working_days",
+        "service_target_met",
+    ]
+
+
 @transaction.atomic
 def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
     """The municipality's answer (decision, permit, advice) is delivered: the case is answered."""
     _require_staff(actor, "give svar på sager")
     case = _lock(case)
+    _require_may_answer(case, actor)
     if not isinstance(summary, str) or not summary.strip():
         raise ValidationFailed.field("summary", "Skriv kort, hvad svaret/afgørelsen er.")
     if len(summary) > 10_000:
@@ -931,6 +1010,7 @@ def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
     today = clock.local_date(moment)
     case.answered_at = moment
     case.decision_summary = summary.strip()
+    measured = _measure_answer(case, today)
     for deliverable in case.deliverables.all():
         if (
             deliverable.party == Deliverable.Party.MUNICIPALITY
@@ -959,7 +1039,7 @@ def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
         + f": {case.decision_summary}",
         on_time=kept,
     )
-    _save(case, "status", "answered_at", "decision_summary")
+    _save(case, "status", "answered_at", "decision_summary", *measured)
     _notify_after_commit("answered", case=case.pk)
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
@@ -1287,10 +1367,10 @@ def requirement_mark_not_needed(
         reason=text,
     )
     full = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
-    fields = (
-        _after_material(full, actor, calendar=working_calendar())
-        if full.status != CaseStatus.RECEIVED
-        else []
+    # Also before screening: a case whose last missing item is not needed is fully informed
+    # from today (the national target's clock starts), and screening finds nothing missing.
+    fields = _after_material(
+        full, actor, calendar=working_calendar(), resumed="Der mangler ikke længere materiale."
     )
     _save(full, *fields)
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
@@ -1487,7 +1567,12 @@ def deliverable_waive(
     )
     full = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
     fields = (
-        _after_material(full, actor, calendar=working_calendar())
+        _after_material(
+            full,
+            actor,
+            calendar=working_calendar(),
+            resumed="Der mangler ikke længere materiale fra virksomheden.",
+        )
         if deliverable.requirement_key and full.status != CaseStatus.RECEIVED
         else []
     )
@@ -1635,6 +1720,164 @@ def case_record_decision_with_document(
     return case_record_decision(case=case, actor=actor, summary=summary)
 
 
+MAX_ADDED_PLAN_LINES = 50
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One line of the delivery plan (leverance) as the coordinator confirmed it at screening.
+
+    A proposed line names what screening proposes it for: ``service_type`` (a service type's
+    code: the municipality's answer) or ``requirement_key`` (a missing requirement: the
+    business's material). A line naming neither is one the coordinator adds; it needs
+    ``party``, ``title`` and ``due_date``. On a proposed line ``None`` keeps the proposal, so
+    an answer line whose date is not set follows the estimate; ``leave_out`` drops the line
+    (it is waived, and ``reason`` is required).
+    """
+
+    service_type: str = ""
+    requirement_key: str = ""
+    party: str = ""
+    title: str | None = None
+    due_date: dt.date | str | None = None
+    leave_out: bool = False
+    reason: str = ""
+
+    @property
+    def added(self) -> bool:
+        return not (self.service_type or self.requirement_key)
+
+    @property
+    def source(self) -> tuple[str, str]:
+        if self.service_type:
+            return ("service_type", self.service_type)
+        return ("requirement", self.requirement_key)
+
+
+@dataclass(frozen=True)
+class _PlanEdit:
+    """A plan line that passed validation: what to apply once the case is screened."""
+
+    line: PlanLine
+    title: str | None
+    due_date: dt.date | None
+    reason: str
+
+    @property
+    def changes(self) -> bool:
+        """A proposed line kept, with a new title or date (may equal the proposal)."""
+        return not (self.line.added or self.line.leave_out) and (
+            self.title is not None or self.due_date is not None
+        )
+
+
+def _check_plan_line_date(value: object, at: str, errors: dict[str, str]) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors[f"{at}.due_date"] = "Angiv, hvornår det skal leveres."
+        return None
+    day = _collect(errors, lambda v: _parse_date(v, f"{at}.due_date"), value)
+    if day is not None and day < clock.today():
+        errors[f"{at}.due_date"] = "Datoen kan ikke ligge i fortiden."
+        return None
+    return day
+
+
+def _check_plan(case: Case, plan: list[PlanLine], errors: dict[str, str]) -> list[_PlanEdit]:
+    """Validate the confirmed plan against what screening will propose, all lines at once.
+
+    ``case`` must be read with its relations (``_lock``). Errors are keyed
+    ``plan.<index>.<field>`` after the line's place in ``plan``.
+    """
+    proposed: dict[tuple[str, str], str] = {
+        ("service_type", st.code): Deliverable.Party.MUNICIPALITY for st in case.service_types.all()
+    }
+    proposed.update(
+        {("requirement", item.key): Deliverable.Party.BUSINESS for item in case_missing(case)}
+    )
+    if sum(1 for line in plan if line.added) > MAX_ADDED_PLAN_LINES:
+        errors["plan"] = f"Tilføj højst {MAX_ADDED_PLAN_LINES} nye linjer ad gangen."
+    seen: set[tuple[str, str]] = set()
+    edits: list[_PlanEdit] = []
+    for index, line in enumerate(plan):
+        at = f"plan.{index}"
+        if line.added:
+            if line.leave_out:
+                continue  # an added line left out is simply not added
+            if line.party not in Deliverable.Party.values:
+                errors[f"{at}.party"] = "Vælg, hvem der leverer: kommunen eller virksomheden."
+        else:
+            if (line.service_type and line.requirement_key) or line.source not in proposed:
+                errors[at] = "Linjen findes ikke i forslaget til leveranceplan."
+                continue
+            if line.source in seen:
+                errors[at] = "Linjen står to gange i leveranceplanen."
+                continue
+            seen.add(line.source)
+            if line.party and line.party != proposed[line.source]:
+                errors[f"{at}.party"] = "En foreslået linje kan ikke skifte part."
+        reason = line.reason.strip() if isinstance(line.reason, str) else ""
+        if len(reason) > MAX_REASON:
+            errors[f"{at}.reason"] = f"Begrundelsen må højst være {MAX_REASON} tegn."
+        if line.leave_out:
+            if not reason:
+                errors[f"{at}.reason"] = "Skriv, hvorfor linjen udelades."
+            edits.append(_PlanEdit(line, None, None, reason))
+            continue
+        title: str | None = None
+        if line.added or line.title is not None:
+            title = line.title.strip() if isinstance(line.title, str) else ""
+            if not title:
+                errors[f"{at}.title"] = "Skriv, hvad der skal leveres."
+            elif len(title) > 250:
+                errors[f"{at}.title"] = "Teksten må højst være 250 tegn."
+        day = None
+        if line.added or line.due_date is not None:
+            day = _check_plan_line_date(line.due_date, at, errors)
+        edits.append(_PlanEdit(line, title, day, reason))
+    return edits
+
+
+def _apply_plan(case: Case, actor: User, edits: list[_PlanEdit]) -> None:
+    """Apply the confirmed plan to the just screened case through the deliverable services,
+    so the timeline shows each change with its reason, as when the plan is edited later.
+
+    Lines left out are waived last: waiving the last missing requirement makes the case
+    fully informed and resumes it, and that should follow the other changes.
+    """
+    codes = {st.pk: st.code for st in case.service_types.all()}
+    lines: dict[tuple[str, str], Deliverable] = {}
+    for deliverable in case.deliverables.all():
+        if deliverable.status != Deliverable.Status.PENDING:
+            continue
+        if deliverable.service_type_id in codes:
+            lines[("service_type", codes[deliverable.service_type_id])] = deliverable
+        elif deliverable.requirement_key:
+            lines[("requirement", deliverable.requirement_key)] = deliverable
+    for edit in edits:
+        if edit.changes:
+            deliverable_change(
+                deliverable=lines[edit.line.source],
+                actor=actor,
+                title=edit.title,
+                due_date=edit.due_date,
+                reason=edit.reason or "Ændret ved screeningen.",
+            )
+    for edit in edits:
+        if edit.line.added:
+            assert edit.title is not None and edit.due_date is not None
+            deliverable_add(
+                case=case,
+                actor=actor,
+                party=edit.line.party,
+                title=edit.title,
+                due_date=edit.due_date,
+                reason=edit.reason or "Tilføjet ved screeningen.",
+            )
+    for edit in edits:
+        if edit.line.leave_out and not edit.line.added:
+            deliverable_waive(deliverable=lines[edit.line.source], actor=actor, reason=edit.reason)
+
+
 @transaction.atomic
 def case_screen_checked(
     *,
@@ -1642,44 +1885,152 @@ def case_screen_checked(
     actor: User,
     coordinator: User | str | None = None,
     note: str = "",
-    estimate: dt.date | None = None,
+    estimate: dt.date | str | None = None,
     estimate_reason: str = "",
-    business_due: dt.date | None = None,
+    business_due: dt.date | str | None = None,
+    plan: list[PlanLine] | None = None,
     expected_version: int | None = None,
 ) -> Case:
-    """Screen as the workbench's screening view was confirmed: the case must be the version
-    the coordinator saw; an estimate they edited replaces the proposed one (with a reason),
-    and ``business_due`` sets when the business must send what is missing; all in one
-    transaction."""
+    """Screen as the workbench's screening view was confirmed, in one transaction.
+
+    The case must be the version the coordinator saw. An estimate they edited replaces the
+    proposed one (with a reason); the municipality's answer lines follow it unless their date
+    was set in ``plan``. ``business_due`` is the deadline for the business's lines whose date
+    ``plan`` does not set. ``plan`` edits the proposed delivery plan (see ``PlanLine``).
+    Everything is validated before anything is written, and all errors are reported at once.
+    """
+    _require_staff(actor, "screene henvendelser")
     locked = _lock(case)
     _expect_version(locked, expected_version)
-    for day, field in ((estimate, "estimate"), (business_due, "business_due")):
+    errors: dict[str, str] = {}
+    days: dict[str, dt.date | None] = {}
+    for field, value in (("estimate", estimate), ("business_due", business_due)):
+        day = None
+        if value is not None and value != "":
+            try:
+                day = _parse_date(value, field)
+            except ValidationFailed as error:
+                errors.update(error.errors)
         if day is not None and day < clock.today():
-            raise ValidationFailed.field(field, "Datoen kan ikke ligge i fortiden.")
+            errors[field] = "Datoen kan ikke ligge i fortiden."
+            day = None
+        days[field] = day
+    # A case that is no longer waiting for screening is refused by case_screen below.
+    edits = _check_plan(locked, plan or [], errors) if locked.status == CaseStatus.RECEIVED else []
+    if errors:
+        messages = list(errors.values())
+        raise ValidationFailed(
+            messages[0] if len(messages) == 1 else "Screeningen er ikke udfyldt korrekt.",
+            errors=errors,
+        )
     screened = case_screen(case=locked, actor=actor, coordinator=coordinator, note=note)
-    if estimate is not None and estimate != screened.estimated_answer_date:
+    new_estimate = days["estimate"]
+    if new_estimate is not None and new_estimate != screened.estimated_answer_date:
         screened = case_set_estimate(
             case=screened,
             actor=actor,
-            estimate=estimate,
+            estimate=new_estimate,
             reason=estimate_reason.strip() or "Ændret ved screeningen.",
             announce=False,
         )
         # What was promised at screening is the date the coordinator confirmed.
-        Case.objects.filter(pk=screened.pk).update(estimate_at_screening=estimate)
-        screened.estimate_at_screening = estimate
-    if business_due is not None:
+        Case.objects.filter(pk=screened.pk).update(
+            estimate_at_screening=new_estimate, promised_answer_date=new_estimate
+        )
+        screened.estimate_at_screening = new_estimate
+        screened.promised_answer_date = new_estimate
+    deadline = days["business_due"]
+    if deadline is not None:
+        own = {
+            edit.line.requirement_key
+            for edit in edits
+            if edit.line.requirement_key and (edit.due_date is not None or edit.line.leave_out)
+        }
         for line in screened.deliverables.all():
             if (
                 line.party == Deliverable.Party.BUSINESS
                 and line.status == Deliverable.Status.PENDING
-                and line.due_date != business_due
+                and line.due_date != deadline
+                and line.requirement_key not in own
             ):
                 deliverable_change(
                     deliverable=line,
                     actor=actor,
-                    due_date=business_due,
+                    due_date=deadline,
                     reason="Frist sat ved screeningen.",
                 )
+    edits = [edit for edit in edits if edit.line.added or edit.line.leave_out or edit.changes]
+    if edits:
+        screened = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=screened.pk)
+        _apply_plan(screened, actor, edits)
+    if deadline is not None or edits:
         screened = case_queryset(user=_SYSTEM).get(pk=screened.pk)
     return screened
+
+
+# --- survey follow-up ---
+
+
+@transaction.atomic
+def task_create_follow_up(*, case: Case, assignee: User, reason: str) -> Task:
+    """A task for ``assignee`` to follow up on a dissatisfied business, in the case's timeline.
+
+    Called by ``surveys.services.response_submit`` when the overall answer is negative (the
+    business answered through its link, so there is no actor). The task belongs to the
+    assignee's department, else the coordinator's, else the department of the case's first
+    service type. A case has one task per department: if it already has one there (the
+    department's own share, long done), that task is reopened and given to ``assignee``.
+    The event is internal: it names staff and is about the business's answer.
+    """
+    if not (assignee.is_active and assignee.is_staff):
+        raise ValidationFailed.field(
+            "assignee", f"{assignee.display_name} er ikke en aktiv medarbejder."
+        )
+    text = _clean_reason(reason)
+    case = _lock(case)
+    coordinator = case.coordinator
+    department_id = (
+        assignee.department_id
+        or (coordinator.department_id if coordinator is not None else None)
+        or ServiceType.objects.filter(cases=case)
+        .order_by("position", "id")
+        .values_list("department_id", flat=True)
+        .first()
+    )
+    if department_id is None:
+        raise IllegalTransition("Sagen har ingen afdeling, som opfølgningen kan høre til.")
+    moment = clock.now()
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .filter(case=case, department_id=department_id)
+        .first()
+    )
+    if task is None:
+        task = Task.objects.create(
+            case=case,
+            department_id=department_id,
+            status=Task.Status.OPEN,
+            assignee=assignee,
+            created_at=moment,
+        )
+        task = Task.objects.select_related("department").get(pk=task.pk)
+        kind, done = "follow_up_task_created", "oprettet"
+    else:
+        task.status = Task.Status.OPEN
+        task.assignee = assignee
+        task.done_at = None
+        _save_task(task, "status", "assignee", "done_at")
+        kind, done = "follow_up_task_reopened", "genåbnet"
+    Event.objects.create(
+        case=case,
+        at=moment,
+        kind=kind,
+        actor=None,
+        text=f"Opfølgningsopgave {done} for {task.department.name}, givet til "
+        f"{assignee.display_name}. {text}",
+        data={"task": task.pk, "assignee": assignee.username},
+        internal=True,
+    )
+    _save(case)
+    return task

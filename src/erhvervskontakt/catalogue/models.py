@@ -36,6 +36,30 @@ class Municipality(models.Model):
         help_text="Får eskaleringer, hvis ingen medarbejder er markeret som enhedsleder.",
     )
     phone = models.CharField("telefon", max_length=30, blank=True)
+    survey_valid_days = models.PositiveSmallIntegerField(
+        "link til tilfredshedsmåling gælder (dage)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Linket kan bruges til og med så mange kalenderdage efter, det er sendt.",
+    )
+    survey_after_inspection = models.BooleanField(
+        "tilfredshedsmåling efter tilsynsbesøg",
+        default=True,
+        help_text="Virksomheden får også et link til tilfredshedsmålingen efter et tilsynsbesøg.",
+    )
+
+    class SurveyFollowUp(models.TextChoices):
+        HEAD_OF_UNIT = "head_of_unit", "Enhedslederen for tovholderens afdeling"
+        COORDINATOR = "coordinator", "Tovholderen selv"
+        NONE = "none", "Ingen opfølgningsopgave"
+
+    survey_follow_up = models.CharField(
+        "opfølgning på utilfreds svar",
+        max_length=20,
+        choices=SurveyFollowUp.choices,
+        default=SurveyFollowUp.HEAD_OF_UNIT,
+        help_text="Hvem får en opgave, når en virksomhed samlet set er utilfreds.",
+    )
 
     class Meta:
         verbose_name = "kommune"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Municipality, Requirement, ServiceType
+from .models import Department, Municipality, Requirement, ServiceType
 
 
 def municipality() -> Municipality:
@@ -26,3 +26,8 @@ def service_type_list(*, active_only: bool = True) -> QuerySet[ServiceType]:
 def service_types_by_codes(codes: Iterable[str]) -> dict[str, ServiceType]:
     """Active service types by code, with requirements; unknown codes are simply absent."""
     return {st.code: st for st in service_type_list().filter(code__in=list(codes))}
+
+
+def department_list() -> QuerySet[Department]:
+    """Active departments by name."""
+    return Department.objects.filter(active=True).order_by("name", "code")

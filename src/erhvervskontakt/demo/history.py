@@ -511,6 +511,9 @@ class History:
             (self.catalogue[c] for c in plan.codes), key=lambda st: st.target_working_days
         )
         actor = self.rng.choice(self.caseworkers.get(longest.department_id) or self.coordinators)
+        if len({self.catalogue[c].department_id for c in plan.codes}) > 1:
+            # Several departments: the coordinator gives the answer (decision 6).
+            actor = plan.case.coordinator or self.rng.choice(self.coordinators)
         plan.case = services.case_record_decision(
             case=plan.case, actor=actor, summary=content.decision_summary(plan.codes, self.rng)
         )

@@ -112,6 +112,7 @@ class Variant:
         self.longest = max(sts, key=lambda st: st.target_working_days)
         self.target = self.longest.target_working_days
         self.national = rules.service_target_days(sts)
+        self.membership = Case.membership(sts)
         departments: dict[int, list[ServiceType]] = {}
         for st in sts:
             departments.setdefault(st.department_id, []).append(st)
@@ -322,6 +323,17 @@ CASE_COLUMNS = [
     "created_by_id",
     "version",
     "updated_at",
+    # What the promise dashboard measures, as case_screen / _resume / case_record_decision
+    # store it.
+    "screened_on",
+    "screening_working_days",
+    "promised_answer_date",
+    "answered_on",
+    "answer_working_days",
+    "estimate_deviation_working_days",
+    "service_target_met",
+    "department_ids",
+    "service_type_ids",
 ]
 TASK_COLUMNS = ["id", "case_id", "department_id", "status", "assignee_id", "created_at", "done_at"]
 DELIVERABLE_COLUMNS = [
@@ -923,6 +935,7 @@ class Draft:
             received_at=received,
             screening_due=due,
             created_by_id=registrar,
+            **v.membership,
         )
         self.received, self.receipt_day, self.due = received, day, due
         who = "medarbejder" if registrar else "virksomheden"
@@ -984,6 +997,9 @@ class Draft:
             coordinator_id=coordinator,
             estimated_answer_date=estimate,
             estimate_at_screening=estimate,
+            screened_on=day,
+            screening_working_days=self.cal.working_days_between(self.receipt_day, day),
+            promised_answer_date=estimate,
         )
         self.screened_at, self.screen_day, self.due_business = at, day, due_business
         late = day > self.due
@@ -1071,6 +1087,9 @@ class Draft:
             before = row["estimated_answer_date"]
             after = self.cal.add_working_days(before, paused)
             row["estimated_answer_date"] = after
+            row["promised_answer_date"] = self.cal.add_working_days(
+                row["promised_answer_date"], paused
+            )
             self.event(
                 at,
                 "estimate_moved",
@@ -1108,7 +1127,19 @@ class Draft:
             f"dato {self.fmt(promised)}): {summary}",
             on_time=kept,
         )
-        row.update(answered_at=at, decision_summary=summary)
+        answered_on = at.date()
+        deviation = self.cal.working_days_between(promised, answered_on)
+        target = row["service_target_date"]
+        row.update(
+            answered_at=at,
+            decision_summary=summary,
+            answered_on=answered_on,
+            answer_working_days=self.cal.working_days_between(self.screen_day, answered_on),
+            estimate_deviation_working_days=(
+                max(1, deviation) if answered_on > promised else deviation
+            ),
+            service_target_met=answered_on <= target if target is not None else None,
+        )
 
     def close(self) -> None:
         """case_close."""

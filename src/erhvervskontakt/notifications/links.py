@@ -1,9 +1,8 @@
 """Addresses the e-mails link to: paths on ``SITE_URL``.
 
 Businesses follow their case in the portal, staff in the workbench (both reversed from their
-URL names, so a moved page moves its links). The satisfaction survey (issue 7) will serve
-``/sager/<reference>/tilfredshed/``; until then that link leads to a 404, and it is written
-here, in one place, so that issue only has to serve it.
+URL names, so a moved page moves its links). The satisfaction survey is answered without a
+login at ``/tilfredshed/<token>/``, the one-time token of its invitation.
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ def staff_case_path(reference: str) -> str:
     return reverse("workbench:case", args=[reference])
 
 
-def survey_path(reference: str) -> str:
-    return f"/sager/{reference}/tilfredshed/"
+def survey_path(token: str) -> str:
+    return reverse("surveys:respond", args=[token])
 
 
 def workbench_path() -> str:

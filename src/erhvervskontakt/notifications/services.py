@@ -42,6 +42,8 @@ from erhvervskontakt.cases.selectors import case_missing
 from erhvervskontakt.catalogue.models import Municipality, Requirement
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
+from erhvervskontakt.surveys.models import Occasion
+from erhvervskontakt.surveys.services import invitation_create
 
 from . import rules, selectors
 from .links import absolute, business_case_path, staff_case_path, survey_path, workbench_path
@@ -134,12 +136,14 @@ def notifications_record(drafts: Iterable[Draft]) -> list[Notification]:
         if key in existing:
             continue
         existing.add(key)
-        recipient = draft.recipient()
-        context = {**base, **draft.context(recipient), "recipient_name": recipient.name}
-        rendered = render_message(draft.kind, recipient.language, context)
-        moment = clock.now()
         try:
             with transaction.atomic():
+                # Rendered inside: a context that writes (a survey's one-time link) is
+                # rolled back with the row when another worker recorded it first.
+                recipient = draft.recipient()
+                context = {**base, **draft.context(recipient), "recipient_name": recipient.name}
+                rendered = render_message(draft.kind, recipient.language, context)
+                moment = clock.now()
                 notification = Notification.objects.create(
                     kind=draft.kind,
                     dedupe_key=key,
@@ -698,7 +702,12 @@ def _escalation_drafts(today: dt.date, calendar: WorkingCalendar) -> Iterator[Dr
 
 
 def _survey_drafts(now: dt.datetime, today: dt.date, calendar: WorkingCalendar) -> Iterator[Draft]:
-    """Invitations to the satisfaction survey that issue 7 will serve at the linked path."""
+    """Invitations to the satisfaction survey, each with its own one-time link.
+
+    The invitation (and its token) is made by the context, which runs only for a draft not
+    recorded yet and inside the recording's transaction: one e-mail, one link, and a lost
+    race for the dedupe key rolls the invitation back with the e-mail.
+    """
     window = settings.NOTIFICATIONS_SURVEY_WINDOW_DAYS
     for case in selectors.cases_answered_since(now - dt.timedelta(days=window + 1)):
         assert case.answered_at is not None
@@ -706,7 +715,10 @@ def _survey_drafts(now: dt.datetime, today: dt.date, calendar: WorkingCalendar) 
             continue
 
         def context(language: str, case: Case = case) -> dict[str, Any]:
-            return {"survey_url": absolute(survey_path(case.reference))}
+            _invitation, token = invitation_create(
+                case=case, occasion=Occasion.ANSWER, language=language
+            )
+            return {"survey_url": absolute(survey_path(token))}
 
         yield _business_draft(
             case,

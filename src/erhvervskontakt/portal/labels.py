@@ -71,5 +71,6 @@ EVENTS: dict[str, Promise] = {
     "service_target_moved": _("Servicemålsdato flyttet"),
     "message": _("Besked"),
     "answered": _("Svar givet"),
+    "survey_answered": _("Tilfredshedsmåling besvaret"),
 }
 EVENT_FALLBACK = _("Hændelse")

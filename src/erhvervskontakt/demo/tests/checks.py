@@ -13,6 +13,7 @@ from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, Task
 from erhvervskontakt.cases.selectors import case_missing, case_queryset
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
+from erhvervskontakt.surveys.models import Invitation
 
 REFERENCE = re.compile(r"^EK-(\d{4})-(\d{5,})$")
 
@@ -29,6 +30,11 @@ def rule_violations(cases: Iterable[Case] | None = None) -> list[str]:
     days = municipality().screening_working_days
     now = clock.now()
     problems: list[str] = []
+    follow_ups = set(
+        Invitation.objects.filter(follow_up_task__isnull=False).values_list(
+            "follow_up_task_id", flat=True
+        )
+    )
     queryset = cases if cases is not None else case_queryset(user=_Everyone())  # type: ignore[arg-type]
     for case in queryset:
         ref = case.reference
@@ -80,9 +86,17 @@ def rule_violations(cases: Iterable[Case] | None = None) -> list[str]:
         if (case.paused_since is not None) != (status == CaseStatus.AWAITING_BUSINESS):
             problems.append(f"{ref}: paused_since disagrees with the status")
         tasks = list(case.tasks.all())
-        if sorted(t.department_id for t in tasks) != sorted({st.department_id for st in sts}):
+        # A negative survey answer may add a follow-up task for the head of unit's department,
+        # or reopen a department's task for it (one task per department): those are apart.
+        departments = {t.department_id for t in tasks}
+        if len(departments) != len(tasks) or not {st.department_id for st in sts} <= departments:
             problems.append(f"{ref}: not one task per department")
+        extra = departments - {st.department_id for st in sts}
+        if any(t.department_id in extra and t.pk not in follow_ups for t in tasks):
+            problems.append(f"{ref}: a task for a department without a service type")
         for task in tasks:
+            if task.pk in follow_ups:
+                continue
             done = task.status in (Task.Status.DONE, Task.Status.CANCELLED)
             if done != (status in (CaseStatus.ANSWERED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)):
                 problems.append(f"{ref}: task {task.status} on a {status} case")

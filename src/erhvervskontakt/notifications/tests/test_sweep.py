@@ -8,6 +8,7 @@ Mon 6 Apr (2. påskedag) are holidays.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import pytest
@@ -18,6 +19,7 @@ from erhvervskontakt.cases.models import Deliverable, Event
 from erhvervskontakt.catalogue.models import Municipality
 from erhvervskontakt.notifications import services
 from erhvervskontakt.notifications.models import Notification
+from erhvervskontakt.surveys.models import Invitation
 
 from .conftest import PORTAL_URL, cph
 
@@ -324,9 +326,16 @@ def test_a_survey_invitation_goes_out_on_the_working_day_after_the_answer(
     sweep_at(cph(2026, 12, 14, 9))
 
     mail = smtp.one(to="ejer@fynsk.dk", kind="survey_invitation")
-    # Issue 7 serves the survey at this path; until then the link is only written here.
-    assert f"{PORTAL_URL}/sager/{case.reference}/tilfredshed/" in mail.links()
+    # The link carries the invitation's one-time token; only its hash is stored.
+    links = [link for link in mail.links() if link.startswith(f"{PORTAL_URL}/tilfredshed/")]
+    assert len(links) == 1
+    token = links[0].removeprefix(f"{PORTAL_URL}/tilfredshed/").removesuffix("/")
+    invitation = Invitation.objects.get(case=case)
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert "Sag " + case.reference + " er besvaret." in mail.text
+    sweep_at(cph(2026, 12, 15, 9))  # recorded once: no second e-mail, no second link
+    assert smtp.kinds().count("survey_invitation") == 1
+    assert Invitation.objects.filter(case=case).count() == 1
 
 
 def test_cases_answered_long_ago_are_not_surveyed(submit, karen, smtp, sweep_at, time_machine):

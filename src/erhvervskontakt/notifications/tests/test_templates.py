@@ -59,7 +59,7 @@ CONTEXT = {
     "material_received_on": dt.date(2026, 12, 3),
     "summary": "Tilladelse givet.",
     "answered_on": dt.date(2026, 12, 10),
-    "survey_url": "http://127.0.0.1:8000/sager/EK-2026-00042/tilfredshed/",
+    "survey_url": "http://127.0.0.1:8000/tilfredshed/Xq3v9T0kQbW2mZ8rL5nY7cA1sD4fG6hJ0eU3iO9pK2w/",
     "day": dt.date(2026, 12, 7),
     "total": 4,
     "screenings_overdue": [ROW],

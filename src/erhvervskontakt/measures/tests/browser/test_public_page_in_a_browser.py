@@ -1,0 +1,61 @@
+"""The public page of processing times in Chromium: no serious or critical accessibility
+violations (axe-core, WCAG 2.1 A/AA) at desktop and mobile width, in Danish and English,
+with figures and without."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from erhvervskontakt.portal.tests.browser.conftest import DESKTOP, MOBILE
+
+from ..conftest import d
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+def test_the_page_is_accessible_with_and_without_figures(page, axe, screenshot, make_case, today):
+    found = {}
+
+    def visit(name: str) -> None:
+        cache.clear()
+        response = page.goto("/sagsbehandlingstider/")
+        assert response.status == 200
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        violations = axe(page)
+        if violations:
+            found[name] = violations
+
+    visit("empty")
+    expect(page.get_by_role("table")).to_contain_text("Ingen sager endnu")
+    for n in range(3):
+        make_case(
+            service_types=["byggetilladelse-erhverv"],
+            received=d(9, 1),
+            screened_on=d(9, 2),
+            screening_working_days=1,
+            answered_on=d(10, 1 + n),
+            answer_working_days=20 + n,
+            service_target_met=True,
+        )
+    visit("with figures")
+    expect(page.get_by_role("row", name="Byggetilladelse til industri og lager")).to_contain_text(
+        "100 % inden for 50 dage (n = 3)"
+    )
+    screenshot(page, "measures-processing-times-desktop")
+    page.set_viewport_size(MOBILE)
+    visit("with figures (mobile)")
+    screenshot(page, "measures-processing-times-mobile")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Processing times")
+    visit("English")
+
+    assert found == {}
