@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "erhvervskontakt.workbench",
     "erhvervskontakt.demo",
     "erhvervskontakt.notifications",
+    "erhvervskontakt.measures",
+    "erhvervskontakt.surveys",
+    "erhvervskontakt.inspections",
     "django_tasks",
     "django_tasks_db",
 ]

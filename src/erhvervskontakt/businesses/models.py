@@ -94,3 +94,40 @@ class BusinessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class ProductionUnitQuerySet(models.QuerySet["ProductionUnit"]):
+    def visible_to(self, user: User) -> QuerySet[ProductionUnit]:
+        """Same rule as for businesses: staff all, business users their own businesses' units."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(business__memberships__user=user, business__memberships__active=True)
+
+
+class ProductionUnit(models.Model):
+    """A production unit (produktionsenhed, P-enhed) of a business: one physical site with a
+    10-digit P-number. Environmental inspection is registered and planned per unit. Never
+    deleted: a unit that closes is deactivated."""
+
+    p_number = models.CharField("P-nummer", max_length=10, unique=True)
+    business = models.ForeignKey(
+        Business, verbose_name="virksomhed", on_delete=models.PROTECT, related_name="units"
+    )
+    name = models.CharField("navn", max_length=200)
+    address = models.CharField("adresse", max_length=200, blank=True)
+    active = models.BooleanField("aktiv", default=True)
+    started_on = models.DateField("drift startet", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProductionUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "p_number"]
+        verbose_name = "produktionsenhed"
+        verbose_name_plural = "produktionsenheder"
+        indexes = [models.Index(fields=["business", "name"], name="unit_business_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (P {self.p_number})"

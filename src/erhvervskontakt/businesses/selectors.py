@@ -6,7 +6,7 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.common.errors import NotFound
 
 from .cvr import normalise_cvr
-from .models import Business
+from .models import Business, ProductionUnit
 
 
 def business_get(*, user: User, cvr: str) -> Business:
@@ -31,3 +31,25 @@ def business_cvrs_for(user: User) -> set[str]:
 def business_list(*, user: User) -> list[Business]:
     """The businesses the user may see (for a business user: those it acts for), by name."""
     return list(Business.objects.visible_to(user).order_by("name", "cvr"))
+
+
+def production_units_for(*, user: User, business: Business) -> list[ProductionUnit]:
+    """The business's production units (active first, then by name); one query."""
+    return list(
+        ProductionUnit.objects.visible_to(user)
+        .filter(business=business)
+        .order_by("-active", "name", "p_number")
+    )
+
+
+def production_unit_get(*, user: User, p_number: str) -> ProductionUnit:
+    """A production unit the user may see, or NotFound."""
+    unit = (
+        ProductionUnit.objects.visible_to(user)
+        .select_related("business")
+        .filter(p_number=(p_number or "").strip())
+        .first()
+    )
+    if unit is None:
+        raise NotFound("Produktionsenheden findes ikke.")
+    return unit

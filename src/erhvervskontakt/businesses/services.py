@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.db import IntegrityError, transaction
 
@@ -10,7 +13,7 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Forbidden, ValidationFailed
 
 from .cvr import normalise_cvr
-from .models import Business, BusinessEvent, Membership
+from .models import Business, BusinessEvent, Membership, ProductionUnit
 
 
 def business_get_or_create(*, cvr: str, name: str = "") -> tuple[Business, bool]:
@@ -130,3 +133,107 @@ def business_change_contact_person(
     return business_set_contact_person(
         business=locked, contact_person=chosen, actor=actor, reason=text
     )
+
+
+# --- production units (P-enheder) --------------------------------------------------------
+
+_P_NUMBER = re.compile(r"\d{10}")
+
+
+def normalise_p_number(value: object, *, field: str = "p_number") -> str:
+    """The 10-digit P-number, accepting spaces; refuses anything else with a Danish reason.
+
+    P-numbers carry no public check digit, so only the form is checked.
+    """
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValidationFailed.field(field, "P-nummeret skal være en tekst med 10 cifre.")
+    text = re.sub(r"\s+", "", str(value))
+    if not text.isascii() or not text.isdigit():
+        raise ValidationFailed.field(
+            field, "P-nummeret må kun bestå af 10 cifre (mellemrum er tilladt)."
+        )
+    if not _P_NUMBER.fullmatch(text):
+        raise ValidationFailed.field(field, "P-nummeret skal have 10 cifre.")
+    return text
+
+
+def _unit_event(unit: ProductionUnit, *, kind: str, actor: User | None, text: str) -> None:
+    BusinessEvent.objects.create(
+        business_id=unit.business_id, at=clock.now(), kind=kind, actor=actor, text=text
+    )
+
+
+@transaction.atomic
+def production_unit_register(
+    *,
+    business: Business,
+    p_number: str,
+    name: str,
+    address: str = "",
+    started_on: dt.date | None = None,
+    actor: User | None,
+) -> ProductionUnit:
+    """Register a production unit of ``business`` (logged on the business).
+
+    The unique P-number is checked first for a clear message; the constraint still decides
+    under a race (the savepoint keeps the caller's transaction usable).
+    """
+    number = normalise_p_number(p_number)
+    clean_name = (name or "").strip()
+    errors: dict[str, str] = {}
+    if not clean_name:
+        errors["name"] = "Angiv produktionsenhedens navn."
+    elif len(clean_name) > 200:
+        errors["name"] = "Navnet må højst være 200 tegn."
+    if len((address or "").strip()) > 200:
+        errors["address"] = "Adressen må højst være 200 tegn."
+    if ProductionUnit.objects.filter(p_number=number).exists():
+        errors["p_number"] = f"P-nummer {number} er allerede registreret."
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+    try:
+        with transaction.atomic():
+            unit = ProductionUnit.objects.create(
+                business=business,
+                p_number=number,
+                name=clean_name,
+                address=(address or "").strip(),
+                started_on=started_on,
+            )
+    except IntegrityError as error:
+        raise ValidationFailed.field(
+            "p_number", f"P-nummer {number} er allerede registreret."
+        ) from error
+    _unit_event(
+        unit,
+        kind="unit_registered",
+        actor=actor,
+        text=f"Produktionsenhed registreret: {unit.name} (P-nummer {unit.p_number}).",
+    )
+    return unit
+
+
+@transaction.atomic
+def production_unit_set_active(
+    *, unit: ProductionUnit, active: bool, actor: User | None, reason: str = ""
+) -> ProductionUnit:
+    """Deactivate (or reactivate) a unit; units are never deleted. Logged with the reason."""
+    text = (reason or "").strip()
+    if not active and not text:
+        raise ValidationFailed.field("reason", "Angiv hvorfor produktionsenheden lukkes.")
+    if len(text) > 500:
+        raise ValidationFailed.field("reason", "Begrundelsen må højst være 500 tegn.")
+    locked = ProductionUnit.objects.select_for_update().get(pk=unit.pk)
+    if locked.active == active:
+        return locked
+    locked.active = active
+    locked.save(update_fields=["active"])
+    what = "genåbnet" if active else "lukket"
+    _unit_event(
+        locked,
+        kind="unit_activated" if active else "unit_deactivated",
+        actor=actor,
+        text=f"Produktionsenhed {locked.p_number} {what}."
+        + (f" Begrundelse: {text}" if text else ""),
+    )
+    return locked

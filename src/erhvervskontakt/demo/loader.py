@@ -19,7 +19,9 @@ from erhvervskontakt.common import clock
 from .catalogue import load_catalogue
 from .content import ADMIN_USERNAME
 from .history import History
+from .inspections import load_inspections
 from .people import demo_cvrs, load_businesses, load_staff
+from .surveys import load_surveys
 
 DEFAULT_CASES = 400
 DEFAULT_SEED = 2009  # the year Odense opened its Erhvervskontakt
@@ -65,6 +67,8 @@ def load_demo(
         businesses = load_businesses(password_hash)
     history.businesses = businesses
     history.run()
+    load_surveys(rng=rng, now=now)
+    load_inspections(rng=rng, businesses=[b.business for b in businesses])
     by_status = Counter(Case.objects.values_list("status", flat=True))
     return DemoSummary(
         staff=len(staff),
