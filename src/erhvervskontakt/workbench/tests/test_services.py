@@ -54,6 +54,9 @@ def test_marking_a_missing_requirement_not_needed_before_screening_removes_it(ka
     )
 
     assert case_missing(case) == []
+    # Fully informed from today: the national target's clock starts before screening.
+    assert case.fully_informed_on == clock.today()
+    assert case.service_target_date is not None
     waived = case.deliverables.get(requirement_key="tegninger")
     assert waived.status == Deliverable.Status.WAIVED
     assert waived.note == "Tilbygning uden ændret facade"
@@ -75,6 +78,9 @@ def test_marking_not_needed_on_a_waiting_case_resumes_it(karen, building_case):
     assert case.status == CaseStatus.IN_PROGRESS
     assert case.fully_informed_on == clock.today()
     assert case.deliverables.get(requirement_key="tegninger").status == "waived"
+    # Not "the material is received": it was waived.
+    assert case.events.filter(text__contains="Der mangler ikke længere materiale").exists()
+    assert not case.events.filter(text__contains="Materialet fra virksomheden er modtaget").exists()
 
 
 @pytest.mark.parametrize(

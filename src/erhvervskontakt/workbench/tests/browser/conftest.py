@@ -67,3 +67,41 @@ def staff_login(new_page: Callable[[], Any]) -> Callable[[Any], Any]:
         return page
 
     return login
+
+
+AXE = (
+    Path(settings.BASE_DIR)
+    / "src"
+    / "erhvervskontakt"
+    / "portal"
+    / "static"
+    / "vendor"
+    / "axe.min.js"
+)
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def axe() -> Callable[[Any], list[dict[str, Any]]]:
+    """``axe(page)``: every WCAG 2.1 A/AA violation axe-core finds on the page, any impact."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make assets`")
+    source = AXE.read_text(encoding="utf-8")
+
+    def check(page: Any) -> list[dict[str, Any]]:
+        page.add_script_tag(content=source)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            WCAG_21_AA,
+        )
+        return [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+        ]
+
+    return check

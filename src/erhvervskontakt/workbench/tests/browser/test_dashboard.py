@@ -1,0 +1,50 @@
+"""The promise dashboard in a real browser: tiles, charts, a figure's cases, the filter."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from erhvervskontakt.cases import services
+from erhvervskontakt.surveys import services as survey_services
+from erhvervskontakt.surveys.services import questions_seed_defaults
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_head_of_unit_reads_the_dashboard_and_opens_the_cases_behind_a_figure(
+    staff_login, screenshot, make_case, karen, lars
+):
+    questions_seed_defaults()
+    answered = []
+    for score in ("5", "4", "2"):
+        case = services.case_record_decision(
+            case=make_case(screen=True), actor=karen, summary="Tilladelse givet."
+        )
+        _invitation, token = survey_services.invitation_create(case=case)
+        survey_services.response_submit(token=token, answers={"overall": score})
+        answered.append(case)
+    waiting = make_case(screen=True)
+    page = staff_login(lars)
+
+    page.goto("/medarbejder/")
+    page.get_by_role("link", name="Målinger").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Løfter og tilfredshed")
+    expect(page.locator("svg.ek-chart").first).to_be_visible()
+    satisfied = page.locator(".ek-tile").filter(has_text="Tilfredse virksomheder")
+    expect(satisfied).to_contain_text("67 % (2 af 3)")
+    screenshot(page, "dashboard")
+
+    page.locator(".ek-tile").filter(has_text="Åbne sager nu").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sagerne bag tallet")
+    expect(page.get_by_role("link", name=waiting.reference)).to_be_visible()
+    for case in answered:
+        expect(page.get_by_role("link", name=case.reference)).to_have_count(0)
+    screenshot(page, "dashboard-cases")
+
+    page.get_by_role("link", name="Tilbage til løfter og tilfredshed").click()
+    page.get_by_label("Tovholder", exact=True).select_option("lars")
+    page.get_by_role("button", name="Vis tal").click()
+    expect(page.locator(".ek-tile").filter(has_text="Tilfredse virksomheder")).to_contain_text(
+        "– (n = 0)"
+    )
