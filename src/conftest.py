@@ -26,6 +26,21 @@ from erhvervskontakt.catalogue.tests.factories import build_catalogue
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test starts with an empty cache of its own (figures cached by one test's data
+    must never answer another's), never the development server's var/cache."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": tmp_path_factory.mktemp("cache").name,
+        }
+    }
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _municipality_defaults(request: pytest.FixtureRequest) -> None:
     """Closing days and settings as the migrations leave them (also after a flush)."""
     marker = request.node.get_closest_marker("django_db")

@@ -13,9 +13,11 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from erhvervskontakt.accounts.models import User
@@ -93,7 +95,29 @@ def _linker(f: MeasureFilter) -> Any:
     return link
 
 
+SATISFACTION_CACHE_SECONDS = 600
+
+
 def _satisfaction(f: MeasureFilter) -> Satisfaction:
+    """The satisfaction figures for ``f``, cached until a survey is sent or answered.
+
+    They scan a period's survey answers (over a million rows at scale) while they change a
+    few times a day, so they are kept in the cache under the filter, the language, the day
+    and the newest invitation's and answer's ids (one index lookup each): a new survey or
+    answer makes a new key, so a figure is never stale.
+    """
+    version = survey_selectors.survey_data_version()
+    key = "measures:satisfaction:" + ":".join(
+        [get_language() or "da", clock.today().isoformat(), version, urlencode(f.as_query())]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = _satisfaction_now(f)
+        cache.set(key, found, SATISFACTION_CACHE_SECONDS)
+    return found
+
+
+def _satisfaction_now(f: MeasureFilter) -> Satisfaction:
     rate = survey_selectors.response_rate(f)
     return Satisfaction(
         questions=survey_selectors.satisfaction_by_question(f),

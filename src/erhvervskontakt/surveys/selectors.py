@@ -379,3 +379,13 @@ def satisfaction_cases(
     elif outcome == "not_positive":
         answers = answers.filter(positive=False)
     return Case.objects.visible_to(user).filter(pk__in=answers.values("case_id"))
+
+
+def survey_data_version() -> str:
+    """Changes whenever a survey is sent (a new invitation) or answered (new answer rows):
+    the newest ids of both, two index lookups — for cache keys."""
+    from django.db.models import Max
+
+    newest_invitation = Invitation.objects.aggregate(newest=Max("id"))["newest"]
+    newest_answer = Answer.objects.aggregate(newest=Max("id"))["newest"]
+    return f"{newest_invitation or 0}-{newest_answer or 0}"

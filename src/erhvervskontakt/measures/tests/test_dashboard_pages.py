@@ -248,3 +248,22 @@ def test_satisfaction_figures_lead_to_the_cases_whose_answers_they_count(answere
     assert unhappy.reference in answered.content.decode()
     bad = client.get("/medarbejder/maal/sager/", {"tal": "satisfaction.nope.positive"})
     assert bad.status_code == 404
+
+
+def test_cached_satisfaction_figures_change_as_soon_as_a_survey_is_answered(
+    answered_cases, karen
+):
+    from erhvervskontakt.surveys import services as survey_services
+    from erhvervskontakt.surveys.services import questions_seed_defaults
+
+    questions_seed_defaults()
+    first, second = answered_cases(2)
+    _invitation, token = survey_services.invitation_create(case=first)
+    survey_services.response_submit(token=token, answers={"overall": "5"})
+    client = client_for(karen)
+    assert "100 % (1 af 1)" in client.get(URL).content.decode()  # now cached
+
+    _invitation, token = survey_services.invitation_create(case=second)
+    survey_services.response_submit(token=token, answers={"overall": "1"})
+
+    assert "50 % (1 af 2)" in client.get(URL).content.decode()
