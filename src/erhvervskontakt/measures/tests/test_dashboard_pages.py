@@ -250,9 +250,7 @@ def test_satisfaction_figures_lead_to_the_cases_whose_answers_they_count(answere
     assert bad.status_code == 404
 
 
-def test_cached_satisfaction_figures_change_as_soon_as_a_survey_is_answered(
-    answered_cases, karen
-):
+def test_cached_satisfaction_figures_change_as_soon_as_a_survey_is_answered(answered_cases, karen):
     from erhvervskontakt.surveys import services as survey_services
     from erhvervskontakt.surveys.services import questions_seed_defaults
 
