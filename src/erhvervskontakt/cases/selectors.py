@@ -20,6 +20,7 @@ from . import rules
 from .models import (
     OPEN_STATUSES,
     Case,
+    CaseQuerySet,
     CaseStatus,
     Deliverable,
     Event,
@@ -317,18 +318,26 @@ def my_cases(
     # Two indexed conditions (coordinator; business in a small set) rather than a join, so
     # the database can use case_coordinator_status and case_business_received.
     fixed_for = Business.objects.filter(contact_person=user).values("pk")
-    mine = Case.objects.visible_to(user).filter(Q(coordinator=user) | Q(business_id__in=fixed_for))
-    queryset: QuerySet[Case] = mine
-    if show == "overdue":
-        # Overdue among my cases (not "mine among all overdue", which scans every case).
-        queryset = mine.overdue(clock.today())
-    elif show == "awaiting_business":
-        queryset = queryset.filter(status=CaseStatus.AWAITING_BUSINESS)
-    elif show != "all":
-        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    mine = Q(coordinator=user) | Q(business_id__in=fixed_for)
+
+    def shown(cases: CaseQuerySet) -> CaseQuerySet:
+        if show == "overdue":
+            # Overdue among my cases (not "mine among all overdue", which scans every case).
+            return cases.overdue(clock.today())
+        if show == "awaiting_business":
+            return cases.filter(status=CaseStatus.AWAITING_BUSINESS)
+        if show != "all":
+            return cases.filter(status__in=OPEN_STATUSES)
+        return cases
+
+    visible = Case.objects.visible_to(user)
+    queryset: QuerySet[Case] = shown(visible.filter(mine))
     if order == "received":
+        # Each half on its own condition (not "mine AND …"), so each reads its own index.
         return ReceiptOrderedCases(
-            queryset.filter(coordinator=user), queryset.filter(business_id__in=fixed_for), queryset
+            shown(visible.filter(coordinator=user)),
+            shown(visible.filter(business_id__in=fixed_for)),
+            queryset,
         )
     return (
         _list_prefetch(queryset)
