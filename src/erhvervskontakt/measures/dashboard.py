@@ -9,7 +9,6 @@ figure). Shares always carry their n; a share of nothing is "–", never 0 %.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from erhvervskontakt.cases.models import CaseStatus, Deliverable
 
 from . import charts
+from .aggregates import percent
 from .filters import MeasureFilter
 from .selectors import AGE_BUCKETS, Dashboard, Days, Share, Tally
 
@@ -60,12 +60,8 @@ class Satisfaction:
     responded: int
 
 
-def pct(part: int, n: int) -> int | None:
-    return round(100 * part / n) if n else None
-
-
 def share_text(part: int, n: int) -> str:
-    value = pct(part, n)
+    value = percent(part, n)
     if value is None:
         return _("– (n = 0)")
     return _("%(pct)s %% (%(part)s af %(n)s)") % {"pct": value, "part": part, "n": n}
@@ -352,7 +348,7 @@ def satisfaction_tables(satisfaction: Satisfaction, link: Callable[..., str]) ->
                 _label(q.text),
                 Cell(str(q.answered), link(f"satisfaction.{q.key}.answered"), q.answered),
                 Cell(str(q.positive), link(f"satisfaction.{q.key}.positive"), q.positive),
-                Cell(share_text(q.positive, q.answered), "", pct(q.positive, q.answered)),
+                Cell(share_text(q.positive, q.answered), "", percent(q.positive, q.answered)),
             ]
             for q in satisfaction.questions
         ],
@@ -361,7 +357,7 @@ def satisfaction_tables(satisfaction: Satisfaction, link: Callable[..., str]) ->
     )
     questions.chart = charts.horizontal_bars(
         [
-            charts.Bar(q.text, pct(q.positive, q.answered), share_text(q.positive, q.answered))
+            charts.Bar(q.text, percent(q.positive, q.answered), share_text(q.positive, q.answered))
             for q in satisfaction.questions
         ],
         title=_("Andel positive svar pr. spørgsmål"),
@@ -407,7 +403,7 @@ def satisfaction_tables(satisfaction: Satisfaction, link: Callable[..., str]) ->
                         _label(row.label),
                         Cell(str(row.n), row_link(row, "answered"), row.n),
                         Cell(str(row.positive), row_link(row, "positive"), row.positive),
-                        Cell(share_text(row.positive, row.n), "", pct(row.positive, row.n)),
+                        Cell(share_text(row.positive, row.n), "", percent(row.positive, row.n)),
                     ]
                     for row in rows
                 ],
@@ -416,13 +412,4 @@ def satisfaction_tables(satisfaction: Satisfaction, link: Callable[..., str]) ->
     return made
 
 
-def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The last twelve months up to and including today."""
-    try:
-        start = today.replace(year=today.year - 1) + dt.timedelta(days=1)
-    except ValueError:  # 29 February
-        start = today.replace(year=today.year - 1, day=28) + dt.timedelta(days=1)
-    return start, today
-
-
-__all__ = ["Cell", "MeasureFilter", "Satisfaction", "Table", "default_period", "tables", "tiles"]
+__all__ = ["Cell", "MeasureFilter", "Satisfaction", "Table", "tables", "tiles"]

@@ -31,7 +31,7 @@ from erhvervskontakt.workbench.access import staff_required
 from erhvervskontakt.workbench.views import PER_PAGE, _case_rows, render_page
 
 from . import selectors
-from .dashboard import Satisfaction, Table, default_period, tables, tiles
+from .dashboard import Satisfaction, Table, tables, tiles
 from .filters import MeasureFilter
 
 MAX_PERIOD_DAYS = 5 * 366
@@ -41,7 +41,8 @@ def parse_filter(query: QueryDict) -> tuple[MeasureFilter, dict[str, str]]:
     """The filter from ``fra``/``til``/``afdeling``/``ydelse``/``tovholder``; what cannot be
     read falls back to the default (the last twelve months, everything) with a Danish error."""
     errors: dict[str, str] = {}
-    start, end = default_period(clock.today())
+    twelve_months = MeasureFilter.last_12_months(clock.today())
+    start, end = twelve_months.start, twelve_months.end
     dates: dict[str, dt.date] = {}
     for name, default in (("fra", start), ("til", end)):
         raw = query.get(name, "").strip()
