@@ -12,7 +12,12 @@ volume into a database of its own first:
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_measures
     .venv/bin/python manage.py migrate
     .venv/bin/python manage.py load_volume --cases 1000000
+    .venv/bin/python scripts/load_survey_volume.py          # ~0.8 M surveys, ~1.7 M answers
     .venv/bin/python scripts/bench_measures.py -n 30        # or: make bench-measures
+
+The satisfaction line times the survey figures the dashboard shows (``surveys.selectors``):
+the page keeps them in the cache until a survey is sent or answered, so this is what the
+first view after one costs.
 
 ``--explain`` prints PostgreSQL's plan (EXPLAIN ANALYZE) of each query of the dashboard once.
 """
@@ -67,6 +72,19 @@ def main() -> int:
     from erhvervskontakt.measures import selectors
     from erhvervskontakt.measures.aggregates import tuned
     from erhvervskontakt.measures.filters import MeasureFilter
+    from erhvervskontakt.surveys import selectors as surveys
+    from erhvervskontakt.surveys.models import Occasion
+
+    def satisfaction(f: MeasureFilter) -> Any:
+        """What the dashboard asks the surveys for (measures.staff_views._satisfaction_now)."""
+        return (
+            surveys.response_rate(f),
+            surveys.satisfaction_by_question(f),
+            surveys.satisfaction_breakdown(f, "department"),
+            surveys.satisfaction_breakdown(f, "service_type"),
+            surveys.satisfaction_breakdown(f, "coordinator"),
+            surveys.overall_positive(f, occasion=Occasion.INSPECTION),
+        )
 
     total = Case.objects.count()
     if not total:
@@ -96,6 +114,7 @@ def main() -> int:
         ("backlog", selectors.backlog),
         ("processing_times", selectors.processing_times),
         ("promise_dashboard (all)", selectors.promise_dashboard),
+        ("satisfaction (surveys)", satisfaction),
     ]
     print(f"{total:,} cases on {connection.vendor}; today {today}; {args.runs} runs each")
     print(f"{'filter':<24} {'selector':<26} {'p50 ms':>8} {'p95 ms':>8} {'SELECTs':>8}")

@@ -3,7 +3,8 @@
 
 Not a test: a measurement. Renders each page N times through Django's full request stack
 (middleware, session, templates; no network) as a coordinator and as a caseworker, and
-prints p50/p90 in milliseconds. Load data first, e.g.
+prints p50/p90 in milliseconds, with the queries of one request and the p50 of the time
+spent in them (the rest is Python: views, model instances, templates). Load data first, e.g.
 
     DATABASE_URL=sqlite:////work/main/var/perf.sqlite3 .venv/bin/python manage.py migrate
     DATABASE_URL=... .venv/bin/python manage.py load_volume --cases 100000
@@ -17,7 +18,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -35,6 +38,7 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -90,20 +94,37 @@ def main() -> int:
     clients = {"coordinator": Client(), "caseworker": Client()}
     clients["coordinator"].force_login(coordinator)
     clients["caseworker"].force_login(caseworker)
-    print(f"{'page':<38} {'p50 ms':>8} {'p90 ms':>8}  status")
+    in_sql: list[float] = []
+
+    def timed(
+        execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+    ) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            in_sql.append((time.perf_counter() - started) * 1000)
+
+    print(f"{'page':<38} {'p50 ms':>8} {'p90 ms':>8} {'queries':>8} {'sql p50':>8}  status")
     for who, label, path, params in pages:
         client = clients[who]
         for _ in range(args.warmup):
             client.get(path, params)
-        samples = []
-        status = 0
-        for _ in range(args.requests):
-            started = time.perf_counter()
-            response = client.get(path, params)
-            samples.append((time.perf_counter() - started) * 1000)
-            status = response.status_code
+        samples, sql_samples = [], []
+        status = queries = 0
+        with connection.execute_wrapper(timed):
+            for _ in range(args.requests):
+                in_sql.clear()
+                started = time.perf_counter()
+                response = client.get(path, params)
+                samples.append((time.perf_counter() - started) * 1000)
+                sql_samples.append(sum(in_sql))
+                status, queries = response.status_code, len(in_sql)
         cuts = statistics.quantiles(samples, n=10, method="inclusive")
-        print(f"{label:<38} {statistics.median(samples):8.1f} {cuts[8]:8.1f}  {status}")
+        print(
+            f"{label:<38} {statistics.median(samples):8.1f} {cuts[8]:8.1f} {queries:8d}"
+            f" {statistics.median(sql_samples):8.1f}  {status}"
+        )
     return 0
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("medarbejder/", include("erhvervskontakt.workbench.urls")),
     path("tilfredshed/", include("erhvervskontakt.surveys.urls")),
+    path("tilsynsrapporter/", include("erhvervskontakt.inspections.public_urls")),
     path("", include("erhvervskontakt.measures.urls")),
     path("", include("erhvervskontakt.portal.urls")),
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.cvr import normalise_cvr
@@ -304,26 +306,19 @@ def coordinator_loads() -> list[CoordinatorLoad]:
 MY_CASE_FILTERS = ("open", "overdue", "awaiting_business", "all")
 
 
-def my_cases(
-    *, user: User, show: str = "open", order: str = "due"
-) -> QuerySet[Case] | ReceiptOrderedCases:
+def my_cases(*, user: User, show: str = "open", order: str = "due") -> MyCases:
     """Cases the user coordinates or whose business has the user as fixed contact person.
 
     ``show``: open (default), overdue, awaiting_business or all; ``order``: due (the next
     date that matters first) or received (newest first).
     """
-    from django.db.models import Q
-    from django.db.models.functions import Coalesce
-
-    # Two indexed conditions (coordinator; business in a small set) rather than a join, so
-    # the database can use case_coordinator_status and case_business_received.
-    fixed_for = Business.objects.filter(contact_person=user).values("pk")
-    mine = Q(coordinator=user) | Q(business_id__in=fixed_for)
 
     def shown(cases: CaseQuerySet) -> CaseQuerySet:
         if show == "overdue":
             # Overdue among my cases (not "mine among all overdue", which scans every case).
-            return cases.overdue(clock.today())
+            # Only open cases are overdue; saying so first lets the index skip the closed
+            # ones before any late deliverable is looked up.
+            return cases.filter(status__in=OPEN_STATUSES).overdue(clock.today())
         if show == "awaiting_business":
             return cases.filter(status=CaseStatus.AWAITING_BUSINESS)
         if show != "all":
@@ -331,55 +326,79 @@ def my_cases(
         return cases
 
     visible = Case.objects.visible_to(user)
-    queryset: QuerySet[Case] = shown(visible.filter(mine))
-    if order == "received":
-        # Each half on its own condition (not "mine AND …"), so each reads its own index.
-        return ReceiptOrderedCases(
-            shown(visible.filter(coordinator=user)),
-            shown(visible.filter(business_id__in=fixed_for)),
-            queryset,
-        )
-    return (
-        _list_prefetch(queryset)
-        .annotate(due=Coalesce("estimated_answer_date", "screening_due"))
-        .order_by("due", "id")
+    # A join, not "business in (subquery)": SQLite without statistics then starts from my
+    # businesses, not from every overdue or open case.
+    fixed_contact = visible.filter(business__contact_person=user)
+    return MyCases(
+        coordinated=shown(visible.filter(coordinator=user)),
+        fixed_contact=shown(fixed_contact),
+        # Not mine first, so the filter (a late deliverable looked up per case when overdue)
+        # is only tried on the others' cases.
+        others=shown(fixed_contact.exclude(coordinator=user)),
+        order="received" if order == "received" else "due",
     )
 
 
-class ReceiptOrderedCases:
-    """My cases newest first, as a list a ``Paginator`` can page.
+class MyCases:
+    """My cases in order, as a list a ``Paginator`` can page (it only counts and slices).
 
-    "Coordinator is me OR business is one of mine" ordered by receipt makes the database sort
-    every matching row (tens of thousands for a busy coordinator) before it can return a
-    page. The two halves each come in receipt order straight from an index
-    (``case_coordinator_received``, ``case_business_received``), so a page is the newest
-    ``stop`` of each half merged: the top of a union is within the tops of its parts.
+    "Coordinator is me OR business is one of mine" is a condition no one index answers, so
+    as one query the database reads every open case row to find mine, counts them, and reads
+    and sorts them all again for one page. Here each half — the cases I coordinate, the
+    cases of the businesses I am fixed contact for — is read on its own from an index that
+    also carries the status and the dates (``case_coordinator_status_due``,
+    ``case_business_status_due``; newest first ``case_coordinator_received``,
+    ``case_business_received``), so by due date no case row is read but the page's own:
+
+    - the count is the cases I coordinate plus the other cases of my businesses (the
+      halves made disjoint, so nothing is counted twice), in one query;
+    - a page is the first ``stop`` (sort key, id) of each half — the top of a union is
+      within the tops of its parts — merged and sliced; then only those cases are loaded.
     """
 
     def __init__(
-        self, coordinated: QuerySet[Case], fixed_contact: QuerySet[Case], both: QuerySet[Case]
+        self,
+        *,
+        coordinated: QuerySet[Case],
+        fixed_contact: QuerySet[Case],
+        others: QuerySet[Case],
+        order: str,
     ) -> None:
-        self.halves = (coordinated, fixed_contact)
-        self.both = both
+        """``others``: the cases of ``fixed_contact`` that are not in ``coordinated``."""
+        self.coordinated = coordinated
+        self.fixed_contact = fixed_contact
+        self.others = others
+        self.newest_first = order == "received"
 
     def count(self) -> int:
-        return self.both.count()
+        parts = [half.order_by().values("pk") for half in (self.coordinated, self.others)]
+        return parts[0].union(parts[1], all=True).count()
 
     def __len__(self) -> int:
         return self.count()
 
+    def _keys(self, half: QuerySet[Case], stop: int) -> QuerySet[Case, tuple[Any, int]]:
+        if self.newest_first:
+            return half.order_by("-received_at", "-id").values_list("received_at", "id")[:stop]
+        due = Coalesce("estimated_answer_date", "screening_due")
+        return half.annotate(due=due).order_by("due", "id").values_list("due", "id")[:stop]
+
     def __getitem__(self, index: slice) -> list[Case]:
         if not isinstance(index, slice) or index.step is not None:
-            raise TypeError("Page through ReceiptOrderedCases with a plain slice.")
+            raise TypeError("Page through MyCases with a plain slice.")
         start, stop = index.start or 0, index.stop
         if stop is None or start < 0 or stop < start:
             raise ValueError("A page needs 0 <= start <= stop.")
-        newest: set[tuple[dt.datetime, int]] = set()
-        for half in self.halves:
-            newest.update(
-                half.order_by("-received_at", "-id").values_list("received_at", "id")[:stop]
-            )
-        ids = [pk for _, pk in sorted(newest, reverse=True)[start:stop]]
+        if stop == start:
+            return []
+        # Newest first reads the whole of the second half from case_business_received, which
+        # has no coordinator to leave out mine by; a case in both halves has the same key in
+        # both, so the set holds it once.
+        second = self.fixed_contact if self.newest_first else self.others
+        tops: set[tuple[Any, int]] = set()
+        for half in (self.coordinated, second):
+            tops.update(self._keys(half, stop))
+        ids = [pk for _, pk in sorted(tops, reverse=self.newest_first)[start:stop]]
         found = {case.pk: case for case in _list_prefetch(Case.objects.filter(pk__in=ids))}
         return [found[pk] for pk in ids if pk in found]
 

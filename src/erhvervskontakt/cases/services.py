@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -246,6 +247,18 @@ def _clean_service_types(codes: object) -> list[ServiceType]:
     unique = list(OrderedDict.fromkeys(code.strip() for code in codes))
     found = service_types_by_codes(unique)
     unknown = [code for code in unique if code not in found]
+    # Service types the municipality opens cases for itself (an inspection) are not asked for.
+    own = list(
+        ServiceType.objects.filter(code__in=unknown, active=True, requestable=False).values_list(
+            "name", flat=True
+        )
+    )
+    if own:
+        raise ValidationFailed.field(
+            "service_types",
+            f"{', '.join(own)} kan ikke vælges i en henvendelse; "
+            "kommunen opretter selv den slags sager.",
+        )
     if unknown:
         raise ValidationFailed.field("service_types", f"Ukendt ydelse: {', '.join(unknown)}.")
     return [found[code] for code in unique]
@@ -903,6 +916,174 @@ def case_screen(
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
+# --- cases the municipality opens itself (an inspection visit) ---------------------------
+
+
+def _may_handle(user: User, department_id: int) -> bool:
+    """Staff who may be given a department's task (as ``_may_work_on``)."""
+    return bool(
+        user.is_active
+        and user.is_staff
+        and (
+            user.is_superuser
+            or user.is_coordinator
+            or user.is_head_of_unit
+            or user.department_id == department_id
+        )
+    )
+
+
+@transaction.atomic
+def case_open_by_municipality(
+    *,
+    business: Business,
+    actor: User,
+    service_type: ServiceType,
+    description: str,
+    contact_name: str,
+    contact_email: str,
+    caseworker: User,
+    channel: str = Channel.INSPECTION,
+    opened: str = "",
+) -> Case:
+    """Open a case the municipality starts itself (an environmental inspection visit).
+
+    It is not an inquiry: nothing was received and nothing is screened, so the case starts in
+    progress, screened when it was opened, with no answer estimate (the municipality promised
+    no answer date). The service type's department task is given to ``caseworker``; the
+    coordinator is the business's fixed contact person if an active coordinator, else the
+    least loaded active coordinator, who then becomes the fixed contact person (as at
+    screening). The timeline says the coordinator is informed. ``opened`` is the first
+    sentence of the timeline (what was opened and why).
+    """
+    _require_staff(actor, "oprette sager på kommunens initiativ")
+    errors: dict[str, str] = {}
+    if channel not in Channel.values:
+        errors["channel"] = f"Ukendt kanal; brug en af: {', '.join(Channel.values)}."
+    if not service_type.active:
+        errors["service_type"] = f"Ydelsen »{service_type.name}« er ikke aktiv."
+    text = _collect(errors, _clean_description, description) or ""
+    person = _collect(errors, _clean_contact, {"name": contact_name, "email": contact_email}) or {}
+    if not _may_handle(caseworker, service_type.department_id):
+        errors["caseworker"] = (
+            f"{caseworker.display_name} kan ikke få opgaver for {service_type.department.name}."
+        )
+    fixed = business.contact_person
+    coordinator: User | None
+    if fixed is not None and _is_active_coordinator(fixed):
+        coordinator, why = fixed, "virksomhedens faste kontaktperson"
+    else:
+        coordinator, why = _least_loaded_coordinator(), "tovholderen med færrest åbne sager"
+        if coordinator is None:
+            errors["coordinator"] = "Der er ingen aktive tovholdere; opret en i administrationen."
+    if errors:
+        raise ValidationFailed("Sagen kan ikke oprettes.", errors=errors)
+    assert coordinator is not None
+    moment = clock.now()
+    today = clock.local_date(moment)
+    year = today.year
+    seq, reference = _next_reference(year)
+    case = Case.objects.create(
+        reference=reference,
+        year=year,
+        number=seq,
+        business=business,
+        contact_name=person["name"],
+        contact_email=person["email"],
+        description=text,
+        channel=channel,
+        status=CaseStatus.IN_PROGRESS,
+        received_at=moment,
+        screening_due=today,
+        screened_at=moment,
+        screened_by=actor,
+        screened_on=today,
+        screening_working_days=0,
+        coordinator=coordinator,
+        fully_informed_on=today,
+        created_by=actor,
+        **Case.membership([service_type]),
+    )
+    case.service_types.set([service_type])
+    _event(
+        case,
+        "opened",
+        actor,
+        (opened.strip() + " " if opened.strip() else "")
+        + f"Sagen er oprettet af kommunen ({Channel(channel).label.lower()}): "
+        f"{service_type.name}.",
+        channel=channel,
+        service_types=[service_type.code],
+    )
+    _event(
+        case,
+        "coordinator_appointed",
+        actor,
+        f"Tovholder: {coordinator.display_name} ({why}); orienteret om sagen.",
+        coordinator=coordinator.username,
+    )
+    if not _is_active_coordinator(fixed):
+        business_set_contact_person(
+            business=business,
+            contact_person=coordinator,
+            actor=actor,
+            reason=f"Udpeget ved oprettelsen af {reference}.",
+        )
+        _event(
+            case,
+            "contact_person_changed",
+            actor,
+            f"{coordinator.display_name} er nu virksomhedens faste kontaktperson.",
+            coordinator=coordinator.username,
+        )
+    task = Task.objects.create(
+        case=case,
+        department_id=service_type.department_id,
+        status=Task.Status.IN_PROGRESS,
+        assignee=caseworker,
+        created_at=moment,
+    )
+    task.service_types.set([service_type])
+    _event(
+        case,
+        "task_assigned",
+        actor,
+        f"Opgaven for {service_type.department.name} er givet til {caseworker.display_name}.",
+        task=task.pk,
+        assignee=caseworker.username,
+    )
+    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+@transaction.atomic
+def case_add_generated_document(
+    *, case: Case, actor: User, name: str, content: bytes, content_type: str = "application/pdf"
+) -> Document:
+    """Store a document the municipality made (an inspection report) on the case.
+
+    Staff only; the case must not be closed or withdrawn. The timeline says it was added.
+    """
+    _require_staff(actor, "tilføje dokumenter")
+    case = _lock(case)
+    if case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
+        raise IllegalTransition(
+            f"Sagen er {CaseStatus(case.status).label.lower()}; der kan ikke tilføjes dokumenter."
+        )
+    if content_type not in ALLOWED_DOCUMENT_TYPES:
+        raise ValidationFailed.field("file", "Filtypen kan ikke gemmes på sagen.")
+    if not content:
+        raise ValidationFailed.field("file", "Filen er tom.")
+    checked = _CheckedUpload(
+        name=name.replace("/", "_").replace("\\", "_")[-200:],
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    document = _store_document(case, actor, checked, ContentFile(content), "", {})
+    _save(case)
+    return document
+
+
 # --- coordinator, decision, close, withdraw -----------------------------------------------
 
 
@@ -1059,6 +1240,11 @@ def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
     """The business (or staff for it) withdraws the inquiry; open promises are waived."""
     _require_access(case, actor)
     case = _lock(case)
+    if case.channel == Channel.INSPECTION and not actor.is_staff:
+        raise Forbidden(
+            "Et tilsynsbesøg kan ikke trækkes tilbage; skriv til kommunen på sagen, "
+            "hvis der er noget, der ikke passer."
+        )
     _set_status(
         case,
         CaseStatus.WITHDRAWN,
@@ -1577,6 +1763,47 @@ def deliverable_waive(
         else []
     )
     _save(full, *fields)
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_mark_delivered(
+    *,
+    deliverable: Deliverable,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Deliverable:
+    """Staff confirm a pending deliverable is delivered (e.g. the inspector has seen an agreed
+    solution in place). A deliverable for a requirement is delivered by the material itself
+    (answer or document), so it is refused here."""
+    _require_staff(actor, "ændre leveranceplanen")
+    case, deliverable = _lock_deliverable(deliverable)
+    _expect_version(case, expected_version)
+    _require_open(case, "leveranceplanen")
+    if deliverable.status != Deliverable.Status.PENDING:
+        raise IllegalTransition("Kun en afventende leverance kan markeres som leveret.")
+    if deliverable.requirement_key:
+        raise IllegalTransition(
+            "Leverancen er et krav; den er leveret, når oplysningen eller dokumentet er modtaget."
+        )
+    text = _clean_reason(note, required=False)
+    moment = clock.now()
+    deliverable.status = Deliverable.Status.DELIVERED
+    deliverable.delivered_at = moment
+    if text:
+        deliverable.note = text
+    deliverable.save(update_fields=["status", "delivered_at", "note"])
+    late = " (efter fristen)" if deliverable.due_date < clock.local_date(moment) else ""
+    party = Deliverable.Party(deliverable.party).label.lower()
+    _event(
+        case,
+        "deliverable_delivered",
+        actor,
+        f"Leveret af {party}: {deliverable.title}{late}." + (f" {text}" if text else ""),
+        deliverable=deliverable.pk,
+    )
+    _save(case)
     return deliverable
 
 

@@ -119,6 +119,11 @@ class ServiceType(models.Model):
     )
     kle_code = models.CharField("KLE-nummer", max_length=20, blank=True)
     active = models.BooleanField("aktiv", default=True)
+    requestable = models.BooleanField(
+        "kan vælges i henvendelser",
+        default=True,
+        help_text="Fra: sager kommunen selv opretter, fx miljøtilsyn; vises ikke i portalen.",
+    )
     position = models.PositiveSmallIntegerField("rækkefølge", default=0)
 
     class Meta:

@@ -1,7 +1,8 @@
 """The demo municipality's departments and service catalogue.
 
-Fifteen service types in the five groups of ``ServiceType.Group``, with realistic Danish
-names, requirements that share keys across service types (``matrikel``, ``adresse``,
+Fifteen service types a business may ask for, in the five groups of ``ServiceType.Group``, and
+one the municipality opens itself (``miljoetilsyn``, the inspection visit), with realistic
+Danish names, requirements that share keys across service types (``matrikel``, ``adresse``,
 ``tegninger`` …: one answer satisfies every service type that asks), target answer times in
 working days, and the national service targets where they exist (calendar days from the case
 is fully informed: building permits for industry and warehouses 50, simple constructions 40,
@@ -254,6 +255,8 @@ class ServiceSpec:
     description: str
     # requirement keys; a trailing "?" marks an optional one
     requirements: tuple[str, ...] = field(default_factory=tuple)
+    # False: the municipality opens such cases itself (never offered in an inquiry)
+    requestable: bool = True
 
 
 SERVICE_TYPES: list[ServiceSpec] = [
@@ -464,6 +467,20 @@ SERVICE_TYPES: list[ServiceSpec] = [
         "Et møde, hvor alle relevante fagområder sidder med, så I får ét samlet overblik.",
         ("emne?",),
     ),
+    ServiceSpec(
+        "miljoetilsyn",
+        "Miljøtilsyn",
+        "Environmental inspection",
+        Group.ENVIRONMENT,
+        "miljoe",
+        40,
+        None,
+        "09.02.00",
+        "Kommunens tilsyn med virksomheder og landbrug efter miljøtilsynsbekendtgørelsen: "
+        "besøg, rapport inden 2 måneder og aftalte løsninger. Kommunen opretter selv sagen.",
+        (),
+        requestable=False,
+    ),
 ]
 
 
@@ -497,6 +514,7 @@ def load_catalogue() -> dict[str, ServiceType]:
                 "target_working_days": spec.target_working_days,
                 "service_target_days": spec.service_target_days,
                 "kle_code": spec.kle_code,
+                "requestable": spec.requestable,
                 "position": position,
             },
         )

@@ -720,6 +720,11 @@ class VolumeLoader:
             written["answers"] += len(batch.answers)
             written["documents"] += len(batch.documents)
             self.progress(len(chunk))
+        self.log("Updating the query planner's statistics (ANALYZE) …")
+        with connection.cursor() as cursor:
+            # Without statistics SQLite's planner may start "my cases" from every open case;
+            # PostgreSQL's autovacuum would get there too, but later.
+            cursor.execute("ANALYZE")
         return written
 
     def _lock(self, tables: Iterable[type[models.Model]]) -> None:

@@ -3,8 +3,9 @@ inspection, their risk assessments, the inspections done, and the stored annual 
 
 Nothing here is deleted: a category change is a new register entry, a new assessment is a new
 row (the newest is current), a plan item that is removed is cancelled with its reason.
-Visits, slot booking and reports come later as cases of the business (service type
-"Miljøtilsyn"); ``Inspection`` will then point to its case.
+Visits (slot booking, findings, enforcement, the report on time) are cases of the business
+(service type "Miljøtilsyn"): ``Visit`` links the case, the unit and, once carried out, the
+``Inspection`` it became.
 """
 
 from __future__ import annotations
@@ -201,3 +202,167 @@ class PlanAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.get_action_display()}: {self.text}"
+
+
+# --- visits: the inspection as a case of the business ---------------------------------------
+
+
+class Visit(models.Model):
+    """An inspection carried out as a dialogue with the business (tilsynsbesøg).
+
+    It is a case of the business (service type ``miljoetilsyn``, channel ``inspection``) with
+    the inspector as the caseworker and the business's fixed contact person as coordinator,
+    so it sits beside the business's other matters in the portal and the workbench. The
+    business is offered time slots and picks one (or the inspector fixes the date) and sees
+    beforehand what will be looked at (``focus``). After the visit the inspector records
+    findings — observations, advice and agreed solutions (each agreed solution is a line on
+    the business's side of the delivery plan) — and formal enforcement separately; the
+    visit is then recorded as an ``Inspection`` (the register and the plan count it).
+    Two clocks run from the visit: the report to the business within 2 months and its
+    publication within 4 months.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Oprettet"
+        OFFERED = "offered", "Tider tilbudt"
+        BOOKED = "booked", "Tid aftalt"
+        VISITED = "visited", "Tilsyn udført"
+        REPORTED = "reported", "Rapport sendt"
+        PUBLISHED = "published", "Rapport offentliggjort"
+        CANCELLED = "cancelled", "Aflyst"
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="visit")
+    unit = models.ForeignKey(ProductionUnit, on_delete=models.PROTECT, related_name="visits")
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    physical = models.BooleanField("fysisk tilsyn", default=True)
+    plan_item = models.ForeignKey(
+        PlanItem, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspection_visits"
+    )
+    focus = models.TextField("det ser vi på")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    visit_at = models.DateTimeField("tidspunkt for besøget", null=True, blank=True)
+    visited_on = models.DateField("tilsynsdato", null=True, blank=True)
+    # report content beyond the findings (minimum content of the inspection report)
+    self_monitoring = models.TextField("konklusion på egenkontrol", blank=True)
+    follows_up = models.BooleanField(
+        "virksomheden følger op", null=True, blank=True,
+        help_text="Om virksomheden har fulgt op på tidligere håndhævelser og aftaler.",
+    )  # fmt: skip
+    conclusion = models.TextField("samlet konklusion", blank=True)
+    # the clocks and the report
+    report_due = models.DateField("rapport senest", null=True, blank=True)
+    publish_due = models.DateField("offentliggørelse senest", null=True, blank=True)
+    report_sent_on = models.DateField("rapport sendt", null=True, blank=True)
+    report_document = models.ForeignKey(
+        "cases.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_on = models.DateField("offentliggjort", null=True, blank=True)
+    inspection = models.OneToOneField(
+        Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="visit"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "tilsynsbesøg"
+        verbose_name_plural = "tilsynsbesøg"
+        indexes = [
+            models.Index(fields=["status", "report_due"], name="visit_status_report_due"),
+            models.Index(fields=["published_on"], name="visit_published"),
+            models.Index(fields=["unit", "created_at"], name="visit_unit_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit.p_number} ({self.get_status_display()})"
+
+
+class VisitSlot(models.Model):
+    """A time offered to the business for the visit; it picks one (``chosen``)."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Tilbudt"
+        CHOSEN = "chosen", "Valgt"
+        WITHDRAWN = "withdrawn", "Trukket tilbage"
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="slots")
+    starts_at = models.DateTimeField("starter")
+    ends_at = models.DateTimeField("slutter")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OFFERED)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["visit", "starts_at", "id"]
+        verbose_name = "tidspunkt"
+        verbose_name_plural = "tidspunkter"
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} ({self.status})"
+
+
+class Finding(models.Model):
+    """What the inspector recorded at the visit: an observation, advice given, or a solution
+    agreed with the business. An agreed solution is also a line on the business's side of
+    the delivery plan (``deliverable``), so its due date is followed up by the reminders."""
+
+    class Kind(models.TextChoices):
+        OBSERVATION = "observation", "Observation"
+        ADVICE = "advice", "Rådgivning"
+        AGREEMENT = "agreement", "Aftalt løsning"
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField("type", max_length=12, choices=Kind.choices)
+    text = models.TextField("tekst")
+    deliverable = models.OneToOneField(
+        "cases.Deliverable", null=True, blank=True, on_delete=models.PROTECT, related_name="finding"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["visit", "created_at", "id"]
+        verbose_name = "konstatering"
+        verbose_name_plural = "konstateringer"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class Enforcement(models.Model):
+    """Formal enforcement issued at or after the visit, kept apart from the dialogue:
+    an order (påbud), a ban (forbud) or a warning (indskærpelse)."""
+
+    class Kind(models.TextChoices):
+        ORDER = "order", "Påbud"
+        BAN = "ban", "Forbud"
+        WARNING = "warning", "Indskærpelse"
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="enforcements")
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
+    text = models.TextField("forholdet og kravet")
+    legal_basis = models.CharField("hjemmel", max_length=250)
+    deadline = models.DateField("frist", null=True, blank=True)
+    issued_on = models.DateField("meddelt")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["visit", "issued_on", "id"]
+        verbose_name = "håndhævelse"
+        verbose_name_plural = "håndhævelser"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.issued_on}: {self.text[:60]}"

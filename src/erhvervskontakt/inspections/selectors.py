@@ -1,6 +1,7 @@
-"""Reads for environmental inspection. Staff only: every read starts from
-``ProductionUnit.objects.visible_to`` and refuses a user who is not staff, so a business user
-never reaches the register (the portal will show a business its own visits later)."""
+"""Reads for environmental inspection. The register and the plan are staff only: every read
+starts from ``ProductionUnit.objects.visible_to`` and refuses a user who is not staff, so a
+business user never reaches the register. Visits are cases of the business: whoever sees the
+case sees its visit (the business its own), and published reports are public."""
 
 from __future__ import annotations
 
@@ -8,25 +9,31 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from erhvervskontakt.accounts.models import User
-from erhvervskontakt.businesses.models import ProductionUnit
+from erhvervskontakt.businesses.models import Membership, ProductionUnit
+from erhvervskontakt.cases.models import Case
 from erhvervskontakt.common import clock
-from erhvervskontakt.common.errors import Forbidden, NotFound
+from erhvervskontakt.common.errors import Forbidden, NotFound, ValidationFailed
 
 from . import rules
 from .models import (
     PLANNED_KINDS,
+    Finding,
     Inspection,
     InspectionPlan,
     PlanItem,
     RegisterEntry,
     RiskAssessment,
+    Visit,
 )
+
+if TYPE_CHECKING:
+    from erhvervskontakt.measures.filters import MeasureFilter
 
 
 def period_anchor() -> int:
@@ -183,3 +190,245 @@ def plan_counts(*, plan: InspectionPlan) -> list[dict[str, Any]]:
 
 def planned_kinds() -> tuple[str, ...]:
     return tuple(str(k) for k in PLANNED_KINDS)
+
+
+# --- the report clocks: reminders and the dashboard ----------------------------------------
+
+
+def visits_with_report_clock_between(*, first: dt.date, last: dt.date) -> QuerySet[Visit]:
+    """Visits whose running clock falls due from ``first`` to ``last``: the report (visited,
+    not yet sent; ``report_due``) or its publication (reported, not yet published;
+    ``publish_due``). With the case, its business, the unit and the inspector (one query).
+
+    For the notification sweep: the system, not a person, asks, so there is no user scope.
+    """
+    return (
+        Visit.objects.filter(
+            Q(
+                status=Visit.Status.VISITED,
+                report_sent_on__isnull=True,
+                report_due__range=(first, last),
+            )
+            | Q(
+                status=Visit.Status.REPORTED,
+                published_on__isnull=True,
+                publish_due__range=(first, last),
+            )
+        )
+        .select_related("case__business", "unit", "inspector")
+        .order_by("id")
+    )
+
+
+@dataclass(frozen=True)
+class InspectionFigures:
+    """The report clocks for the visits carried out in a period, and what is overdue now.
+
+    A report counts once it is decided: sent (on time or late), or not sent when its
+    deadline has passed (late); a report still within its deadline is pending and counted
+    in neither part nor n. The same for publication.
+    """
+
+    visited: int
+    report_on_time: int
+    report_late: int
+    report_pending: int
+    publish_on_time: int
+    publish_late: int
+    publish_pending: int
+    reports_overdue_now: int  # not in the period: all visits, today
+    publications_overdue_now: int
+
+    @property
+    def report_decided(self) -> int:
+        return self.report_on_time + self.report_late
+
+    @property
+    def publish_decided(self) -> int:
+        return self.publish_on_time + self.publish_late
+
+
+def inspection_figures(f: MeasureFilter, *, today: dt.date) -> InspectionFigures:
+    """Reports sent within 2 months and published within 4 of the visits carried out in the
+    period (``visited_on``), and the reports and publications overdue today: one aggregate.
+
+    The filter's department, service type and coordinator apply to the visit's case.
+    """
+    period = Q(visited_on__range=(f.start, f.end))
+    sent, published = Q(report_sent_on__isnull=False), Q(published_on__isnull=False)
+    not_sent, not_published = Q(report_sent_on__isnull=True), Q(published_on__isnull=True)
+    totals = (
+        Visit.objects.filter(f.case_q("case__"))
+        .exclude(status=Visit.Status.CANCELLED)
+        .aggregate(
+            visited=Count("id", filter=period),
+            report_on_time=Count(
+                "id", filter=period & sent & Q(report_sent_on__lte=F("report_due"))
+            ),
+            report_late=Count(
+                "id",
+                filter=period
+                & (
+                    (sent & Q(report_sent_on__gt=F("report_due")))
+                    | (not_sent & Q(report_due__lt=today))
+                ),
+            ),
+            report_pending=Count("id", filter=period & not_sent & Q(report_due__gte=today)),
+            publish_on_time=Count(
+                "id", filter=period & published & Q(published_on__lte=F("publish_due"))
+            ),
+            publish_late=Count(
+                "id",
+                filter=period
+                & (
+                    (published & Q(published_on__gt=F("publish_due")))
+                    | (not_published & Q(publish_due__lt=today))
+                ),
+            ),
+            publish_pending=Count("id", filter=period & not_published & Q(publish_due__gte=today)),
+            reports_overdue_now=Count(
+                "id",
+                filter=Q(status=Visit.Status.VISITED, report_due__lt=today) & not_sent,
+            ),
+            publications_overdue_now=Count(
+                "id",
+                filter=Q(status=Visit.Status.REPORTED, publish_due__lt=today) & not_published,
+            ),
+        )
+    )
+    return InspectionFigures(**totals)
+
+
+# --- visits: the inspection as a case of the business ------------------------------------
+# A visit is seen by whoever sees its case (``Case.objects.visible_to``): the business's
+# active members, and the staff the case rule lets in (Miljø, the inspector, coordinators,
+# heads of unit, administrators). Published reports are public.
+
+VISIT_STATES = ("open", "report_due", "unpublished", "all")
+OPEN_VISIT_STATUSES = (
+    Visit.Status.PLANNED,
+    Visit.Status.OFFERED,
+    Visit.Status.BOOKED,
+    Visit.Status.VISITED,
+)
+
+
+def _with_relations(queryset: QuerySet[Visit]) -> QuerySet[Visit]:
+    return queryset.select_related(
+        "case",
+        "case__business",
+        "case__coordinator",
+        "unit",
+        "unit__business",
+        "inspector",
+        "inspection",
+        "plan_item",
+        "report_document",
+    ).prefetch_related(
+        "slots",
+        Prefetch("findings", queryset=Finding.objects.select_related("deliverable")),
+        "enforcements",
+    )
+
+
+def visit_queryset() -> QuerySet[Visit]:
+    """Visits with everything the visit pages and the report read (four queries in all).
+    Not scoped: for services and the report, after access was checked."""
+    return _with_relations(Visit.objects.all())
+
+
+def _visible_visits(user: User) -> QuerySet[Visit]:
+    """The same rule as ``Case.objects.visible_to``, written on the visit so that staff who
+    see every case do not pay for a sub-select of all cases."""
+    if not (user.is_authenticated and user.is_active):
+        return Visit.objects.none()
+    if user.is_staff:
+        if (
+            getattr(user, "department_id", None) is None
+            or user.is_superuser
+            or getattr(user, "is_coordinator", False)
+            or getattr(user, "is_head_of_unit", False)
+        ):
+            return Visit.objects.all()
+        return Visit.objects.filter(case__in=Case.objects.visible_to(user))
+    mine = Membership.objects.filter(user=user, active=True).values("business_id")
+    return Visit.objects.filter(case__business_id__in=mine)
+
+
+def visit_for_case(*, case: Case, user: User) -> Visit | None:
+    """The case's visit with unit, inspector, slots, findings (with their deliverable) and
+    enforcements; None if the case is no visit or the user does not see it."""
+    return _with_relations(_visible_visits(user).filter(case=case)).first()
+
+
+def visits_by_case(*, user: User, case_ids: list[int]) -> dict[int, Visit]:
+    """The visits of these cases the user sees, by case id (one query; for case lists)."""
+    if not case_ids:
+        return {}
+    found = _visible_visits(user).filter(case_id__in=case_ids).select_related("unit")
+    return {visit.case_id: visit for visit in found}
+
+
+def visit_get(*, user: User, visit_id: int) -> Visit:
+    """One visit as ``visit_for_case`` reads it; NotFound when the user does not see it."""
+    visit = _with_relations(_visible_visits(user).filter(pk=visit_id)).first()
+    if visit is None:
+        raise NotFound("Tilsynsbesøget findes ikke.")
+    return visit
+
+
+def visits_list(*, user: User, state: str = "open") -> QuerySet[Visit]:
+    """Staff's list of visits (one query whatever its length), by state:
+
+    ``open`` — not reported or cancelled, by time (unbooked last); ``report_due`` — carried
+    out, report not sent, by the report deadline; ``unpublished`` — report sent, not
+    published, by the publication deadline; ``all`` — newest first.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        raise Forbidden("Kun kommunens medarbejdere har adgang til tilsynsbesøgene.")
+    if state not in VISIT_STATES:
+        raise ValidationFailed.field(
+            "state", "Vælg åbne, rapport mangler, ikke offentliggjort eller alle."
+        )
+    queryset = _visible_visits(user).select_related(
+        "case", "case__business", "unit", "unit__business", "inspector"
+    )
+    if state == "open":
+        return queryset.filter(status__in=OPEN_VISIT_STATUSES).order_by(
+            F("visit_at").asc(nulls_last=True), "created_at", "id"
+        )
+    if state == "report_due":
+        return queryset.filter(status=Visit.Status.VISITED).order_by("report_due", "id")
+    if state == "unpublished":
+        return queryset.filter(status=Visit.Status.REPORTED).order_by("publish_due", "id")
+    return queryset.order_by("-created_at", "-id")
+
+
+def unit_visits(*, unit: ProductionUnit) -> list[Visit]:
+    """The unit's visits, newest first, with case and inspector (one query); staff pages."""
+    return list(unit.visits.select_related("case", "inspector").order_by("-created_at", "-id"))
+
+
+def _published() -> QuerySet[Visit]:
+    return Visit.objects.filter(
+        status=Visit.Status.PUBLISHED, published_on__isnull=False
+    ).select_related("case", "unit", "unit__business", "report_document")
+
+
+def published_reports(*, query: str = "") -> QuerySet[Visit]:
+    """Public: the published inspection reports, newest first; ``query`` matches the
+    business's name (part of it), or the start of its CVR number or the unit's P-number."""
+    queryset = _published().order_by("-published_on", "-id")
+    text = (query or "").strip()[:100]
+    if not text:
+        return queryset
+    match = Q(unit__business__name__icontains=text) | Q(unit__name__icontains=text)
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        match |= Q(unit__business__cvr__startswith=digits) | Q(unit__p_number__startswith=digits)
+    return queryset.filter(match)
+
+
+def published_report(*, visit_id: int) -> Visit | None:
+    """Public: one published report (with its document), or None."""
+    return _published().filter(pk=visit_id).first()

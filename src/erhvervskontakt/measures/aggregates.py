@@ -17,13 +17,26 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import math
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Value
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    F,
+    Field,
+    FloatField,
+    Func,
+    Q,
+    QuerySet,
+    Value,
+)
 
 MEDIAN, P80 = 0.5, 0.8
 FRACTIONS = (MEDIAN, P80)
@@ -50,6 +63,68 @@ class PercentileCont(Aggregate):
 
     def convert_value(self, value: Any, expression: Any, connection: Any) -> Any:
         return value  # a list of floats, or None
+
+
+class IdList(Aggregate):
+    """The values of an integer column (an id) over each group's rows, as a list of ints
+    (empty over no rows): ``array_agg`` on PostgreSQL, ``group_concat`` on SQLite. For a
+    group's few rows of interest (give a ``filter``), not for all of them."""
+
+    function = "ARRAY_AGG"
+    name = "IdList"
+    allow_distinct = True
+    output_field = Field()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+    def convert_value(self, value: Any, expression: Any, connection: Any) -> list[int]:
+        if value is None:
+            return []
+        if isinstance(value, str):  # SQLite: "3,7,12"
+            return [int(part) for part in value.split(",")]
+        return [int(part) for part in value]
+
+
+class AmongIds(Func):
+    """A condition: ``expression`` (an id) is one of ``ids``, passed as one parameter however
+    many they are — ``= ANY(%s::bigint[])`` on PostgreSQL, which hashes the list once; a
+    JSON list read by ``json_each`` on SQLite — so neither Django nor the database handles a
+    placeholder per id."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, expression: Any, ids: Iterable[int]) -> None:
+        super().__init__(expression)
+        self.ids = [int(i) for i in ids]
+
+    @cached_property
+    def identity(self) -> tuple[Any, ...]:
+        # Django compares and hashes expressions by their arguments (GROUP BY, filters):
+        # the ids once, as one tuple, not each one through ``make_hashable``.
+        return (self.__class__, self.get_source_expressions()[0], tuple(self.ids))
+
+    def as_sql(  # PostgreSQL
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        # The array as its text ("{3,7,12}"): one string for the driver to quote, not a list
+        # to adapt item by item.
+        array = "{" + ",".join(map(str, self.ids)) + "}"
+        return f"{sql} = ANY(%s::bigint[])", (*params, array)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        # The compiled column and a placeholder: no input in the SQL text.
+        statement = f"{sql} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return statement, (*params, json.dumps(self.ids))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
@@ -22,6 +22,9 @@ from . import charts
 from .aggregates import percent
 from .filters import MeasureFilter
 from .selectors import AGE_BUCKETS, Dashboard, Days, Share, Tally
+
+if TYPE_CHECKING:
+    from erhvervskontakt.inspections.selectors import InspectionFigures
 
 Link = Callable[[str], str]  # a figure's key → the URL of its cases
 
@@ -46,6 +49,7 @@ class Table:
     rows: list[list[Cell]]
     note: str = ""
     chart: SafeString | None = None
+    lead: str = ""  # a headline sentence above the table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +62,9 @@ class Satisfaction:
     by_coordinator: Sequence[Any]
     invited: int
     responded: int
+    # the overall question in the surveys after an inspection visit
+    inspection_positive: int = 0
+    inspection_answered: int = 0
 
 
 def share_text(part: int, n: int) -> str:
@@ -412,4 +419,122 @@ def satisfaction_tables(satisfaction: Satisfaction, link: Callable[..., str]) ->
     return made
 
 
-__all__ = ["Cell", "MeasureFilter", "Satisfaction", "Table", "tables", "tiles"]
+def inspection_satisfaction_text(positive: int, n: int) -> str:
+    """The article's sentence: "x % of the businesses were positive about their
+    environmental inspection (n = …)"."""
+    value = percent(positive, n)
+    if value is None:
+        return _("Ingen virksomheder har endnu svaret på tilfredshedsmålingen efter miljøtilsyn.")
+    return _("%(pct)s %% af virksomhederne var positive over deres miljøtilsyn (n = %(n)s).") % {
+        "pct": value,
+        "n": n,
+    }
+
+
+def inspection_table(
+    figures: InspectionFigures, satisfaction: Satisfaction, visits: Callable[[str], str]
+) -> Table:
+    """Environmental inspection (miljøtilsyn): the report within 2 months and its publication
+    within 4 of the visits carried out in the period, what is overdue now (linked to the
+    inspectors' list of visits, ``visits(state)``), and the satisfaction after a visit."""
+    fig = figures
+    positive, answered = satisfaction.inspection_positive, satisfaction.inspection_answered
+    table = Table(
+        "inspections",
+        _("Miljøtilsyn: rapporter til tiden"),
+        [_("Tilsynsbesøg udført i perioden"), _("Antal")],
+        [
+            [_label(_("Tilsyn udført i perioden")), Cell(str(fig.visited), "", fig.visited)],
+            [
+                _label(_("Rapport sendt inden for 2 måneder (af afgjorte)")),
+                Cell(
+                    share_text(fig.report_on_time, fig.report_decided),
+                    "",
+                    percent(fig.report_on_time, fig.report_decided),
+                ),
+            ],
+            [
+                _label(_("Rapport sendt for sent eller ikke sendt efter fristen")),
+                Cell(str(fig.report_late), "", fig.report_late),
+            ],
+            [
+                _label(_("Rapport endnu ikke sendt, fristen ikke nået")),
+                Cell(str(fig.report_pending), "", fig.report_pending),
+            ],
+            [
+                _label(_("Offentliggjort inden for 4 måneder (af afgjorte)")),
+                Cell(
+                    share_text(fig.publish_on_time, fig.publish_decided),
+                    "",
+                    percent(fig.publish_on_time, fig.publish_decided),
+                ),
+            ],
+            [
+                _label(_("Offentliggjort for sent eller ikke offentliggjort efter fristen")),
+                Cell(str(fig.publish_late), "", fig.publish_late),
+            ],
+            [
+                _label(_("Rapporter over fristen nu")),
+                Cell(str(fig.reports_overdue_now), visits("report_due"), fig.reports_overdue_now),
+            ],
+            [
+                _label(_("Offentliggørelser over fristen nu")),
+                Cell(
+                    str(fig.publications_overdue_now),
+                    visits("unpublished"),
+                    fig.publications_overdue_now,
+                ),
+            ],
+            [
+                _label(_("Positive over deres miljøtilsyn")),
+                Cell(share_text(positive, answered), "", percent(positive, answered)),
+            ],
+        ],
+        note=_(
+            "Perioden gælder tilsynsdatoen. Rapporten skal til virksomheden inden for 2 måneder "
+            "og offentliggøres inden for 4; en frist, der er passeret uden, tæller som for sent. "
+            "»Over fristen nu« gælder alle tilsyn, ikke kun perioden."
+        ),
+        lead=inspection_satisfaction_text(positive, answered),
+    )
+    table.chart = charts.horizontal_bars(
+        [
+            charts.Bar(
+                _("Rapport inden for 2 måneder"),
+                percent(fig.report_on_time, fig.report_decided),
+                share_text(fig.report_on_time, fig.report_decided),
+            ),
+            charts.Bar(
+                _("Offentliggjort inden for 4 måneder"),
+                percent(fig.publish_on_time, fig.publish_decided),
+                share_text(fig.publish_on_time, fig.publish_decided),
+            ),
+            charts.Bar(
+                _("Positive over miljøtilsynet"),
+                percent(positive, answered),
+                share_text(positive, answered),
+            ),
+        ],
+        title=_("Miljøtilsyn: andel til tiden og tilfredshed"),
+        description="; ".join(
+            [
+                share_text(fig.report_on_time, fig.report_decided),
+                share_text(fig.publish_on_time, fig.publish_decided),
+                share_text(positive, answered),
+            ]
+        ),
+        target=100,
+        target_label="100 %",
+    )
+    return table
+
+
+__all__ = [
+    "Cell",
+    "MeasureFilter",
+    "Satisfaction",
+    "Table",
+    "inspection_table",
+    "tables",
+    "tiles",
+]

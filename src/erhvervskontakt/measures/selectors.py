@@ -17,6 +17,8 @@ columns, no calendar per row). Which of a case's dates the period applies to:
 So a promise belongs to the period it fell due in, whatever happened later: a figure for a
 past period changes only as its open cases are decided. Withdrawn cases are owed nothing and
 are left out, except those screened before they were withdrawn, which count for screening.
+Inspection visits (cases with channel ``inspection``) are the municipality's own initiative,
+not inquiries: every figure here, and every list behind one, leaves them out (``INQUIRY``).
 
 Every count is a :class:`Tally` and every share a :class:`Share` (always with its ``n``;
 ``percent`` is None when ``n`` is 0). Each carries a ``key`` — ``"screening.late"``,
@@ -38,10 +40,12 @@ estimate moved by hand later does not move the promise. A case with two service 
 once for each, and for each of their departments; the filters match the service types and
 departments the case was received with (``Case.service_type_ids`` / ``department_ids``).
 
-Speed: each KPI is one query on PostgreSQL, read from one covering index (cases/models.py);
-per-service-type figures group the cases by their service types in the database and add the
-groups up here (``_by_service_type``). ``scripts/bench_measures.py`` times them over a
-million cases.
+Speed: each KPI is one query on PostgreSQL, read from one index alone (cases/models.py):
+partial indexes of inquiries only, covering for the filtered figures, slim (key-only, so
+B-tree deduplication shrinks them) for the unfiltered ones; the service targets read only
+the answered cases with a target and the open ones past it. Per-service-type figures group
+the cases by their service types in the database and add the groups up here
+(``_by_service_type``). ``scripts/bench_measures.py`` times them over a million cases.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.cases.models import (
+    INQUIRY,
     OPEN_STATUSES,
     Case,
     CaseQuerySet,
@@ -66,7 +71,7 @@ from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import ValidationFailed
 
-from .aggregates import Spread, histogram_spread, measure, percent, tuned
+from .aggregates import AmongIds, IdList, Spread, histogram_spread, measure, percent, tuned
 from .filters import MeasureFilter
 
 T = TypeVar("T")
@@ -248,11 +253,14 @@ class Dashboard:
 
 
 def _all_cases() -> CaseQuerySet:
-    return Case.objects.all()
+    """Inquiries only: inspection visits are cases too (channel "inspection"), but the
+    municipality's own initiative. ``INQUIRY`` is also the condition of the dashboard's
+    partial indexes, so leaving the visits out costs nothing."""
+    return Case.objects.filter(INQUIRY)
 
 
 def _cases_for(user: User) -> CaseQuerySet:
-    return Case.objects.visible_to(user)
+    return Case.objects.visible_to(user).filter(INQUIRY)
 
 
 def _unknown(key: str) -> ValidationFailed:
@@ -667,36 +675,58 @@ def _age_q(bucket: AgeBucket, today: dt.date) -> Q:
     return q
 
 
+def _overdue_by_date_q(today: dt.date) -> Q:
+    """On open cases: the screening or the answer estimate has passed."""
+    return Q(status=CaseStatus.RECEIVED, screening_due__lt=today) | Q(
+        status=CaseStatus.IN_PROGRESS, estimated_answer_date__lt=today
+    )
+
+
+def _late_deliverables(today: dt.date) -> QuerySet[Deliverable]:
+    return Deliverable.objects.filter(status=Deliverable.Status.PENDING, due_date__lt=today)
+
+
 def _overdue_q(today: dt.date) -> Q:
     """On open cases, the workbench's rule for an overdue case (``CaseQuerySet.overdue``):
-    screening or answer estimate passed, or a pending deliverable past its due date. The late
-    deliverables are read once (a hashed subquery), not probed per case."""
-    late = Deliverable.objects.filter(status=Deliverable.Status.PENDING, due_date__lt=today)
-    return (
-        Q(status=CaseStatus.RECEIVED, screening_due__lt=today)
-        | Q(status=CaseStatus.IN_PROGRESS, estimated_answer_date__lt=today)
-        | Q(pk__in=late.values("case_id"))
-    )
+    screening or answer estimate passed, or a pending deliverable past its due date (the
+    late deliverables read once, a hashed subquery, not probed per case)."""
+    return _overdue_by_date_q(today) | Q(pk__in=_late_deliverables(today).values("case_id"))
 
 
 @_tuned
 def backlog(f: MeasureFilter) -> BacklogFigures:
     """The open cases now, by state and age, overdue deliverables by party, and each
-    coordinator's open and overdue cases. The period is ignored. Three queries (the open
-    cases by state and coordinator, the late deliverables, the coordinators)."""
+    coordinator's open and overdue cases. The period is ignored. Three queries: the late
+    deliverables, the open cases by state and coordinator, the coordinators.
+
+    The late deliverables (pending, past their due date) are a few thousand: read first from
+    their partial index, as each party's list of their cases' ids (a case once per late
+    deliverable). The one pass over the open cases tests each against those ids (hashed
+    once by PostgreSQL) and lists the open ones among them, so the deliverables on open
+    cases are counted here — no second pass over the open cases to find them."""
     today = clock.today()
+    late_by_party: dict[str, list[int]] = {
+        row["party"]: row["cases"]
+        for row in _late_deliverables(today)
+        .order_by()
+        .values("party")
+        .annotate(cases=IdList("case_id"))
+    }
+    late_cases = sorted({pk for cases in late_by_party.values() for pk in cases})
     ages = {f"age{i}": _age_q(bucket, today) for i, bucket in enumerate(AGE_BUCKETS)}
+    overdue_q = _overdue_by_date_q(today)
+    aggregates: dict[str, Any] = {name: Count(Value(1), filter=q) for name, q in ages.items()}
+    if late_cases:
+        with_late = Q(AmongIds(F("pk"), late_cases))
+        overdue_q |= with_late
+        aggregates["late_cases"] = IdList("pk", filter=with_late)
     cells = list(
         _all_cases()
         .open()
         .filter(f.case_q())
         .order_by()
         .values("status", "coordinator")
-        .annotate(
-            n=Count("pk"),
-            overdue=Count("pk", filter=_overdue_q(today)),
-            **{name: Count("pk", filter=q) for name, q in ages.items()},
-        )
+        .annotate(n=Count("*"), overdue=Count(Value(1), filter=overdue_q), **aggregates)
     )
     status_rows = []
     for status in OPEN_STATUSES:
@@ -711,18 +741,11 @@ def backlog(f: MeasureFilter) -> BacklogFigures:
                 ),
             )
         )
-    late = (
-        Deliverable.objects.filter(
-            status=Deliverable.Status.PENDING,
-            due_date__lt=today,
-            case__status__in=OPEN_STATUSES,
-        )
-        .filter(f.case_q("case__"))
-        .order_by()
-        .values("party")
-        .annotate(n=Count("pk"), cases=Count("case", distinct=True))
-    )
-    late_by_party = {row["party"]: row for row in late}
+    open_late = {pk for cell in cells for pk in cell.get("late_cases", ())}
+    on_open = {
+        party: [pk for pk in late_by_party.get(party, ()) if pk in open_late]
+        for party in Deliverable.Party.values
+    }
     by_coordinator: dict[int | None, tuple[int, int]] = {}
     for cell in cells:
         n, overdue = by_coordinator.get(cell["coordinator"], (0, 0))
@@ -747,13 +770,10 @@ def backlog(f: MeasureFilter) -> BacklogFigures:
         open=Tally(sum(r.total.count for r in status_rows), "backlog.open"),
         by_status=tuple(status_rows),
         overdue_deliverables={
-            party: Tally(late_by_party.get(party, {}).get("n", 0), f"backlog.deliverables.{party}")
-            for party in Deliverable.Party.values
+            party: Tally(len(cases), f"backlog.deliverables.{party}")
+            for party, cases in on_open.items()
         },
-        overdue_deliverable_cases={
-            party: late_by_party.get(party, {}).get("cases", 0)
-            for party in Deliverable.Party.values
-        },
+        overdue_deliverable_cases={party: len(set(cases)) for party, cases in on_open.items()},
         workload=tuple(workload),
     )
 

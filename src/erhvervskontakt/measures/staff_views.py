@@ -26,12 +26,14 @@ from erhvervskontakt.cases.selectors import with_list_relations
 from erhvervskontakt.catalogue.selectors import department_list, service_type_list
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError
+from erhvervskontakt.inspections import selectors as inspection_selectors
 from erhvervskontakt.surveys import selectors as survey_selectors
+from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.workbench.access import staff_required
 from erhvervskontakt.workbench.views import PER_PAGE, _case_rows, render_page
 
 from . import selectors
-from .dashboard import Satisfaction, Table, tables, tiles
+from .dashboard import Satisfaction, Table, inspection_table, tables, tiles
 from .filters import MeasureFilter
 
 MAX_PERIOD_DAYS = 5 * 366
@@ -120,6 +122,9 @@ def _satisfaction(f: MeasureFilter) -> Satisfaction:
 
 def _satisfaction_now(f: MeasureFilter) -> Satisfaction:
     rate = survey_selectors.response_rate(f)
+    inspection_positive, inspection_answered = survey_selectors.overall_positive(
+        f, occasion=Occasion.INSPECTION
+    )
     return Satisfaction(
         questions=survey_selectors.satisfaction_by_question(f),
         by_department=survey_selectors.satisfaction_breakdown(f, "department"),
@@ -127,14 +132,26 @@ def _satisfaction_now(f: MeasureFilter) -> Satisfaction:
         by_coordinator=survey_selectors.satisfaction_breakdown(f, "coordinator"),
         invited=rate.invited,
         responded=rate.responded,
+        inspection_positive=inspection_positive,
+        inspection_answered=inspection_answered,
     )
+
+
+def _visits_link(state: str) -> str:
+    """The inspectors' list of visits in one state (``report_due``, ``unpublished``)."""
+    return f"{reverse('workbench:inspections_staff:visits')}?{urlencode({'vis': state})}"
 
 
 def _tables(f: MeasureFilter) -> tuple[list[dict[str, Any]], list[Table]]:
     dashboard = selectors.promise_dashboard(f)
     satisfaction = _satisfaction(f)
     link = _linker(f)
-    return tiles(dashboard, satisfaction, link), tables(dashboard, satisfaction, link)
+    made = tables(dashboard, satisfaction, link)
+    # Environmental inspection (one aggregate over the visits; its survey figure is cached
+    # with the other satisfaction figures).
+    figures = inspection_selectors.inspection_figures(f, today=clock.today())
+    made.append(inspection_table(figures, satisfaction, _visits_link))
+    return tiles(dashboard, satisfaction, link), made
 
 
 def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:

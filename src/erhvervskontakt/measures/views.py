@@ -50,6 +50,16 @@ class PublicFigures:
         positive, n = overall_positive(self.filter)
         return selectors.Share(positive, n, "satisfaction.positive", "satisfaction.answered")
 
+    @cached_property
+    def inspection_satisfaction(self) -> selectors.Share:
+        """Businesses positive about their environmental inspection, of those who answered
+        the survey after a visit."""
+        from erhvervskontakt.surveys.models import Occasion
+        from erhvervskontakt.surveys.selectors import overall_positive
+
+        positive, n = overall_positive(self.filter, occasion=Occasion.INSPECTION)
+        return selectors.Share(positive, n, "satisfaction.positive", "satisfaction.answered")
+
 
 @dataclass(frozen=True)
 class PublicRow:

@@ -378,10 +378,10 @@ Kind regards
 <p>Kind regards<br>{{ municipality.name }}</p>""",
     ),
     ("survey_invitation", "da"): _da(
-        "Hvordan gik det med {{ case.reference }}? Tre minutter om vores service",
+        '{% if occasion == "inspection" %}Hvordan oplevede I tilsynsbesøget {{ visited_on|date:"{D}" }}?{% else %}Hvordan gik det med {{ case.reference }}?{% endif %} Tre minutter om vores service',
         """Kære {{ recipient_name }}
 
-Sag {{ case.reference }} er besvaret. Vi vil gerne høre, hvordan I oplevede forløbet: var det let at komme i kontakt med os, og holdt vi det, vi lovede?
+{% if occasion == "inspection" %}Tak for tilsynsbesøget den {{ visited_on|date:"{D}" }} (sag {{ case.reference }}). Hvordan oplevede I det: var besøget godt forberedt, var dialogen med os god, og kan I bruge rapporten?{% else %}Sag {{ case.reference }} er besvaret. Vi vil gerne høre, hvordan I oplevede forløbet: var det let at komme i kontakt med os, og holdt vi det, vi lovede?{% endif %}
 
 Svar her (tager ca. tre minutter): {{ survey_url }}
 
@@ -390,16 +390,16 @@ Tak for hjælpen.
 Venlig hilsen
 {{ municipality.name }}""",
         """<p>Kære {{ recipient_name }}</p>
-<p>Sag <strong>{{ case.reference }}</strong> er besvaret. Vi vil gerne høre, hvordan I oplevede forløbet: var det let at komme i kontakt med os, og holdt vi det, vi lovede?</p>
+<p>{% if occasion == "inspection" %}Tak for tilsynsbesøget den <strong>{{ visited_on|date:"{D}" }}</strong> (sag {{ case.reference }}). Hvordan oplevede I det: var besøget godt forberedt, var dialogen med os god, og kan I bruge rapporten?{% else %}Sag <strong>{{ case.reference }}</strong> er besvaret. Vi vil gerne høre, hvordan I oplevede forløbet: var det let at komme i kontakt med os, og holdt vi det, vi lovede?{% endif %}</p>
 <p><a href="{{ survey_url }}">Svar her</a> (tager ca. tre minutter).</p>
 <p>Tak for hjælpen.</p>
 <p>Venlig hilsen<br>{{ municipality.name }}</p>""",
     ),
     ("survey_invitation", "en"): _en(
-        "How did it go with {{ case.reference }}? Three minutes about our service",
+        '{% if occasion == "inspection" %}How did you find the inspection visit on {{ visited_on|date:"{D}" }}?{% else %}How did it go with {{ case.reference }}?{% endif %} Three minutes about our service',
         """Dear {{ recipient_name }}
 
-Case {{ case.reference }} has been answered. We would like to hear how you found it: was it easy to reach us, and did we keep our promises?
+{% if occasion == "inspection" %}Thank you for the inspection visit on {{ visited_on|date:"{D}" }} (case {{ case.reference }}). How did you find it: was the visit well prepared, was the dialogue with us good, and can you use the report?{% else %}Case {{ case.reference }} has been answered. We would like to hear how you found it: was it easy to reach us, and did we keep our promises?{% endif %}
 
 Answer here (about three minutes): {{ survey_url }}
 
@@ -408,7 +408,7 @@ Thank you.
 Kind regards
 {{ municipality.name }}""",
         """<p>Dear {{ recipient_name }}</p>
-<p>Case <strong>{{ case.reference }}</strong> has been answered. We would like to hear how you found it: was it easy to reach us, and did we keep our promises?</p>
+<p>{% if occasion == "inspection" %}Thank you for the inspection visit on <strong>{{ visited_on|date:"{D}" }}</strong> (case {{ case.reference }}). How did you find it: was the visit well prepared, was the dialogue with us good, and can you use the report?{% else %}Case <strong>{{ case.reference }}</strong> has been answered. We would like to hear how you found it: was it easy to reach us, and did we keep our promises?{% endif %}</p>
 <p><a href="{{ survey_url }}">Answer here</a> (about three minutes).</p>
 <p>Thank you.</p>
 <p>Kind regards<br>{{ municipality.name }}</p>""",
@@ -542,6 +542,36 @@ See the case: {{ case.url }}""",
 Coordinator: {{ coordinator_name|default:"unassigned" }}</p>
 <p><a href="{{ case.url }}">See the case</a></p>""",
     ),
+    ("inspection_report_due", "da"): _da(
+        '{% if overdue %}Over fristen{% else %}Frist om {{ days }} dag{{ days|pluralize:"e" }}{% endif %}: {% if clock == "publish" %}offentliggørelse af {% endif %}tilsynsrapport {{ case.reference }} {{ case.business_name }}',
+        """Til {{ recipient_name }}
+
+{% if clock == "publish" %}Tilsynsrapporten for {{ visit.unit_name }} (P-nummer {{ visit.p_number }}, {{ case.business_name }}) skal offentliggøres senest {{ due|date:"{D}" }} – 4 måneder efter tilsynet.{% else %}Tilsynsrapporten for {{ visit.unit_name }} (P-nummer {{ visit.p_number }}, {{ case.business_name }}) skal sendes til virksomheden senest {{ due|date:"{D}" }} – 2 måneder efter tilsynet.{% endif %}
+{% if overdue %}Fristen er overskredet med {{ days }} dag{{ days|pluralize:"e" }}.{% else %}Der er {{ days }} dag{{ days|pluralize:"e" }} tilbage.{% endif %}
+Tilsynet blev udført {{ visit.visited_on|date:"{D}" }} ({{ visit.kind }}). Sag {{ case.reference }}.
+
+Se tilsynsbesøget: {{ visit.url }}""",
+        """<p>Til {{ recipient_name }}</p>
+<p>{% if clock == "publish" %}Tilsynsrapporten for {{ visit.unit_name }} (P-nummer {{ visit.p_number }}, {{ case.business_name }}) skal offentliggøres senest <strong>{{ due|date:"{D}" }}</strong> – 4 måneder efter tilsynet.{% else %}Tilsynsrapporten for {{ visit.unit_name }} (P-nummer {{ visit.p_number }}, {{ case.business_name }}) skal sendes til virksomheden senest <strong>{{ due|date:"{D}" }}</strong> – 2 måneder efter tilsynet.{% endif %}</p>
+<p>{% if overdue %}<strong>Fristen er overskredet med {{ days }} dag{{ days|pluralize:"e" }}.</strong>{% else %}Der er {{ days }} dag{{ days|pluralize:"e" }} tilbage.{% endif %}<br>
+Tilsynet blev udført {{ visit.visited_on|date:"{D}" }} ({{ visit.kind }}). Sag {{ case.reference }}.</p>
+<p><a href="{{ visit.url }}">Se tilsynsbesøget</a></p>""",
+    ),
+    ("inspection_report_due", "en"): _en(
+        '{% if overdue %}Deadline passed{% else %}Due in {{ days }} day{{ days|pluralize }}{% endif %}: {% if clock == "publish" %}publication of {% endif %}inspection report {{ case.reference }} {{ case.business_name }}',
+        """To {{ recipient_name }}
+
+{% if clock == "publish" %}The inspection report for {{ visit.unit_name }} (P-number {{ visit.p_number }}, {{ case.business_name }}) must be published by {{ due|date:"{D}" }} – 4 months after the inspection.{% else %}The inspection report for {{ visit.unit_name }} (P-number {{ visit.p_number }}, {{ case.business_name }}) must be sent to the business by {{ due|date:"{D}" }} – 2 months after the inspection.{% endif %}
+{% if overdue %}The deadline passed {{ days }} day{{ days|pluralize }} ago.{% else %}{{ days }} day{{ days|pluralize }} left.{% endif %}
+The inspection took place on {{ visit.visited_on|date:"{D}" }} ({{ visit.kind }}). Case {{ case.reference }}.
+
+See the visit: {{ visit.url }}""",
+        """<p>To {{ recipient_name }}</p>
+<p>{% if clock == "publish" %}The inspection report for {{ visit.unit_name }} (P-number {{ visit.p_number }}, {{ case.business_name }}) must be published by <strong>{{ due|date:"{D}" }}</strong> – 4 months after the inspection.{% else %}The inspection report for {{ visit.unit_name }} (P-number {{ visit.p_number }}, {{ case.business_name }}) must be sent to the business by <strong>{{ due|date:"{D}" }}</strong> – 2 months after the inspection.{% endif %}</p>
+<p>{% if overdue %}<strong>The deadline passed {{ days }} day{{ days|pluralize }} ago.</strong>{% else %}{{ days }} day{{ days|pluralize }} left.{% endif %}<br>
+The inspection took place on {{ visit.visited_on|date:"{D}" }} ({{ visit.kind }}). Case {{ case.reference }}.</p>
+<p><a href="{{ visit.url }}">See the visit</a></p>""",
+    ),
 }
 
 _CASE = "case (reference, business_name, cvr, service_types, screening_due, estimate, url)"
@@ -557,9 +587,12 @@ VARIABLES: dict[str, str] = {
     "estimate_moved": f"{_CASE}, {_COORD}, old, new, reason (staff's, or empty), "
     "paused_working_days, material_received_on",
     "answer_delivered": f"{_CASE}, {_COORD}, summary, answered_on",
-    "survey_invitation": f"{_CASE}, {_COORD}, survey_url",
+    "survey_invitation": f"{_CASE}, {_COORD}, survey_url, occasion (answer, or inspection: "
+    "after an inspection visit), visited_on (the visit's date; inspection only)",
     "coordinator_digest": "day, total, screenings_overdue, screenings_due, overdue_deliverables, "
     "estimates_at_risk (rows: reference, business_name, date, url, …), workbench_url",
     "department_task": f"{_CASE}, department, service_types, coordinator_name",
     "screening_escalation": f"{_CASE}, working_days_late, coordinator_name",
+    "inspection_report_due": f"{_CASE}, clock (report or publish), due, days (left, or late), "
+    "overdue, visit (unit_name, p_number, visited_on, kind, url)",
 }

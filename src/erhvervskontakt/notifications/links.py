@@ -29,3 +29,8 @@ def survey_path(token: str) -> str:
 
 def workbench_path() -> str:
     return reverse("workbench:home")
+
+
+def visit_path(visit_id: int) -> str:
+    """The inspection visit's page in the workbench (report, clocks, findings)."""
+    return reverse("workbench:inspections_staff:visit", args=[visit_id])

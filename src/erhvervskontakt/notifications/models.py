@@ -26,9 +26,17 @@ class Kind(models.TextChoices):
     COORDINATOR_DIGEST = "coordinator_digest", "Dagligt overblik til tovholder"
     DEPARTMENT_TASK = "department_task", "Ny opgave til afdeling"
     SCREENING_ESCALATION = "screening_escalation", "Eskalering: screeningsfrist overskredet"
+    INSPECTION_REPORT_DUE = "inspection_report_due", "Frist for tilsynsrapport"
 
 
-STAFF_KINDS = frozenset({Kind.COORDINATOR_DIGEST, Kind.DEPARTMENT_TASK, Kind.SCREENING_ESCALATION})
+STAFF_KINDS = frozenset(
+    {
+        Kind.COORDINATOR_DIGEST,
+        Kind.DEPARTMENT_TASK,
+        Kind.SCREENING_ESCALATION,
+        Kind.INSPECTION_REPORT_DUE,
+    }
+)
 
 
 class Language(models.TextChoices):

@@ -18,6 +18,7 @@ from erhvervskontakt.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseStatus,
+    Channel,
     Deliverable,
     Event,
     Message,
@@ -172,10 +173,14 @@ def screenings_past_due(first: dt.date, today: dt.date) -> QuerySet[Case]:
 
 
 def cases_answered_since(since: dt.datetime) -> QuerySet[Case]:
+    """Cases answered since ``since``, for the survey after an answer. Inspection cases are
+    not among them: the business is surveyed once, when the report is sent, and not again
+    when the inspector answers or closes the case after the agreed solutions."""
     return (
         Case.objects.filter(
             status__in=[CaseStatus.ANSWERED, CaseStatus.CLOSED], answered_at__gte=since
         )
+        .exclude(channel=Channel.INSPECTION)
         .select_related("business", "coordinator")
         .prefetch_related("service_types")
         .order_by("answered_at", "id")

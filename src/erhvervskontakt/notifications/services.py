@@ -42,11 +42,20 @@ from erhvervskontakt.cases.selectors import case_missing
 from erhvervskontakt.catalogue.models import Municipality, Requirement
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
+from erhvervskontakt.inspections import selectors as inspection_selectors
+from erhvervskontakt.inspections.models import Visit
 from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.surveys.services import invitation_create
 
 from . import rules, selectors
-from .links import absolute, business_case_path, staff_case_path, survey_path, workbench_path
+from .links import (
+    absolute,
+    business_case_path,
+    staff_case_path,
+    survey_path,
+    visit_path,
+    workbench_path,
+)
 from .models import Kind, Notification
 from .rendering import render_message
 from .selectors import Recipient
@@ -58,6 +67,9 @@ T = TypeVar("T")
 # How far back the sweep looks for overdue deliverables and missed screening deadlines: a
 # first deployment (or a long outage) must not mail people about things months old.
 CATCH_UP_DAYS = 30
+
+# The inspector is reminded of an inspection report's deadline this many calendar days before.
+INSPECTION_SOON_DAYS = 10
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -701,6 +713,89 @@ def _escalation_drafts(today: dt.date, calendar: WorkingCalendar) -> Iterator[Dr
             )
 
 
+def _inspection_drafts(today: dt.date, calendar: WorkingCalendar) -> Iterator[Draft]:
+    """The inspector's reminders of the two clocks of an inspection visit: the report to the
+    business within 2 months of the visit, its publication within 4.
+
+    Once when the deadline is at most ``INSPECTION_SOON_DAYS`` calendar days ahead, and once
+    more when it has passed (the first working day after it); each to the visit's inspector.
+    The due date is in the dedupe key, so a corrected visit date reminds again.
+    """
+    first = today - dt.timedelta(days=CATCH_UP_DAYS)
+    last = today + dt.timedelta(days=INSPECTION_SOON_DAYS)
+    for visit in inspection_selectors.visits_with_report_clock_between(first=first, last=last):
+        clock_name = "report" if visit.status == Visit.Status.VISITED else "publish"
+        deadline = visit.report_due if clock_name == "report" else visit.publish_due
+        if deadline is None:  # the selector matched on it; never
+            continue
+        due: dt.date = deadline
+        inspector = visit.inspector
+        if not (inspector.is_active and inspector.email):
+            logger.warning(
+                "The %s deadline of inspection visit %s is near, but its inspector %s has no "
+                "e-mail or is inactive",
+                clock_name,
+                visit.pk,
+                inspector.pk,
+            )
+            continue
+        overdue = due < today
+        if overdue and not rules.overdue_notice_is_due(today, due, calendar):
+            continue
+        recipient = Recipient(
+            email=inspector.email,
+            name=inspector.first_name or inspector.display_name,
+            language=inspector.language if inspector.language in ("da", "en") else "da",
+            user=inspector,
+        )
+        what = (
+            "offentliggørelsen af tilsynsrapporten"
+            if clock_name == "publish"
+            else ("tilsynsrapporten")
+        )
+        text = (
+            f"Fristen for {what} ({_fmt(due)}) er overskredet; den tilsynsførende er gjort "
+            "opmærksom på det på e-mail."
+            if overdue
+            else f"Den tilsynsførende er på e-mail mindet om fristen for {what} ({_fmt(due)})."
+        )
+
+        def context(
+            recipient: Recipient,
+            visit: Visit = visit,
+            clock_name: str = clock_name,
+            due: dt.date = due,
+            overdue: bool = overdue,
+        ) -> dict[str, Any]:
+            return {
+                "case": _case_context(visit.case, recipient.language, staff=True),
+                "clock": clock_name,
+                "due": due,
+                "days": abs((due - today).days),
+                "overdue": overdue,
+                "visit": {
+                    "unit_name": visit.unit.name,
+                    "p_number": visit.unit.p_number,
+                    "visited_on": visit.visited_on,
+                    "kind": visit.get_kind_display(),
+                    "url": absolute(visit_path(visit.pk)),
+                },
+            }
+
+        yield Draft(
+            kind=Kind.INSPECTION_REPORT_DUE,
+            scope=(
+                f"visit={visit.pk}:{clock_name}:{'overdue' if overdue else 'soon'}"
+                f":due={due.isoformat()}"
+            ),
+            to=recipient.email,
+            recipient=_fixed(recipient),
+            context=context,
+            case=visit.case,
+            timeline_text=text,
+        )
+
+
 def _survey_drafts(now: dt.datetime, today: dt.date, calendar: WorkingCalendar) -> Iterator[Draft]:
     """Invitations to the satisfaction survey, each with its own one-time link.
 
@@ -718,7 +813,7 @@ def _survey_drafts(now: dt.datetime, today: dt.date, calendar: WorkingCalendar) 
             _invitation, token = invitation_create(
                 case=case, occasion=Occasion.ANSWER, language=language
             )
-            return {"survey_url": absolute(survey_path(token))}
+            return {"survey_url": absolute(survey_path(token)), "occasion": Occasion.ANSWER}
 
         yield _business_draft(
             case,
@@ -796,7 +891,8 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
 
     On working days: reminders of business deliverables N working days before they are due
     (moved back to a working day), overdue notices, escalations of missed screening
-    deadlines, survey invitations, and (from ``NOTIFICATIONS_DIGEST_HOUR``) each
+    deadlines, the inspectors' reminders of the inspection report's deadlines (to the
+    business within 2 months, published within 4), survey invitations, and (from ``NOTIFICATIONS_DIGEST_HOUR``) each
     coordinator's digest. Safe to run at any time, twice, or in two processes at once:
     recording is insert-or-ignore, and each recorded e-mail commits on its own, so a sweep
     killed half-way leaves nothing half-done for the next one.
@@ -811,6 +907,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
         for drafts in (
             _deliverable_drafts(today, calendar, row),
             _escalation_drafts(today, calendar),
+            _inspection_drafts(today, calendar),
             _survey_drafts(now, today, calendar),
         ):
             for notification in notifications_record(drafts):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erhvervskontakt.cases.models import CaseStatus, Deliverable
 from erhvervskontakt.catalogue.models import ServiceType
+from erhvervskontakt.inspections.models import Enforcement, Finding, Kind, Visit
 
 GROUPS: dict[str, Promise] = {
     ServiceType.Group.START: _("Start eller flyt virksomhed"),
@@ -72,5 +73,53 @@ EVENTS: dict[str, Promise] = {
     "message": _("Besked"),
     "answered": _("Svar givet"),
     "survey_answered": _("Tilfredshedsmåling besvaret"),
+    # cases the municipality opens itself: the inspection visit
+    "opened": _("Sagen er oprettet"),
+    "task_assigned": _("Opgave fordelt"),
+    "deliverable_added": _("Leverance tilføjet"),
+    "visit_created": _("Tilsynsbesøg oprettet"),
+    "visit_slots_offered": _("Tidspunkter foreslået"),
+    "visit_slot_chosen": _("Tidspunkt valgt"),
+    "visit_time_fixed": _("Tidspunkt fastsat"),
+    "visit_focus_changed": _("Tilsynets fokus ændret"),
+    "visit_visited": _("Tilsyn udført"),
+    "visit_finding": _("Noteret ved tilsynet"),
+    "visit_enforcement": _("Påbud, forbud eller indskærpelse"),
+    "visit_report_sent": _("Tilsynsrapport sendt"),
+    "visit_published": _("Tilsynsrapport offentliggjort"),
+    "visit_cancelled": _("Tilsynsbesøg aflyst"),
 }
 EVENT_FALLBACK = _("Hændelse")
+
+# --- inspection visits (the business's side of an environmental inspection) ---------------
+
+INSPECTION_KINDS: dict[str, Promise] = {
+    Kind.BASIC: _("Basistilsyn"),
+    Kind.PRIORITISED: _("Prioriteret tilsyn"),
+    Kind.START_UP: _("Opstartstilsyn"),
+    Kind.UNPLANNED: _("Ikke-planlagt tilsyn"),
+    Kind.CAMPAIGN: _("Kampagnetilsyn"),
+}
+
+# How a visit reads beside the case's status in "Mine sager" and on the case page.
+VISIT_STATUSES: dict[str, Promise] = {
+    Visit.Status.PLANNED: _("Tilsynsbesøg – tidspunkt følger"),
+    Visit.Status.OFFERED: _("Tilsynsbesøg – vælg et tidspunkt"),
+    Visit.Status.BOOKED: _("Tilsynsbesøg – tid aftalt"),
+    Visit.Status.VISITED: _("Tilsynsbesøg – rapport følger"),
+    Visit.Status.REPORTED: _("Tilsynsbesøg – rapport sendt"),
+    Visit.Status.PUBLISHED: _("Tilsynsbesøg – rapport offentliggjort"),
+    Visit.Status.CANCELLED: _("Tilsynsbesøg – aflyst"),
+}
+
+FINDING_KINDS: dict[str, Promise] = {
+    Finding.Kind.OBSERVATION: _("Observationer"),
+    Finding.Kind.ADVICE: _("Rådgivning"),
+    Finding.Kind.AGREEMENT: _("Aftalte løsninger"),
+}
+
+ENFORCEMENT_KINDS: dict[str, Promise] = {
+    Enforcement.Kind.ORDER: _("Påbud"),
+    Enforcement.Kind.BAN: _("Forbud"),
+    Enforcement.Kind.WARNING: _("Indskærpelse"),
+}

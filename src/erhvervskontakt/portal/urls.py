@@ -27,6 +27,7 @@ urlpatterns = [
         name="case_document_download",
     ),
     path("sager/<str:reference>/besked/", views.case_message, name="case_message"),
+    path("sager/<str:reference>/tilsyn/tidspunkt/", views.case_visit_slot, name="case_visit_slot"),
     path("sager/<str:reference>/traek-tilbage/", views.case_withdraw, name="case_withdraw"),
     path("tilgaengelighed/", views.accessibility_statement, name="accessibility"),
     path("privatliv/", views.privacy, name="privacy"),

@@ -18,6 +18,8 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +45,9 @@ from erhvervskontakt.catalogue.models import Requirement, ServiceType
 from erhvervskontakt.catalogue.selectors import municipality, service_type_list
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError, NotFound
+from erhvervskontakt.inspections import selectors as inspection_selectors
+from erhvervskontakt.inspections import services as inspection_services
+from erhvervskontakt.inspections.models import Finding, Visit, VisitSlot
 
 from . import labels
 from .access import Acting, acting_for, business_user_required, switch_business
@@ -65,6 +70,7 @@ from .ratelimit import LoginThrottle
 CASES_PER_PAGE = 20
 OTHER_DOCUMENT_ID = "andet-dokument"
 CASE_DOCUMENT_ID = "dokument-fil"
+SLOT_FIELD_ID = "tidspunkt"
 
 
 # --- small helpers ---------------------------------------------------------------------------
@@ -598,6 +604,9 @@ def case_list_view(request: HttpRequest, acting: Acting) -> HttpResponse:
     )
     pages = max(1, math.ceil(result.count / CASES_PER_PAGE))
     rows = []
+    visits = inspection_selectors.visits_by_case(
+        user=acting.user, case_ids=[case.pk for case in result.items]
+    )
     for case in result.items:
         upcoming = case_next_business_deliverable(case)
         title = (
@@ -605,7 +614,16 @@ def case_list_view(request: HttpRequest, acting: Acting) -> HttpResponse:
             if upcoming is not None
             else ""
         )
-        rows.append({"case": case, "next": upcoming, "next_title": title})
+        visit = visits.get(case.pk)
+        rows.append(
+            {
+                "case": case,
+                "next": upcoming,
+                "next_title": title,
+                "visit": visit,
+                "visit_status": _visit_status(visit) if visit is not None else "",
+            }
+        )
     return render_page(
         request,
         "portal/cases/list.html",
@@ -687,6 +705,54 @@ def _case_context(
     }
 
 
+def _visit_status(visit: Visit) -> str:
+    """ "Tilsynsbesøg – tid aftalt": how the visit reads beside the case's status."""
+    return str(labels.VISIT_STATUSES.get(visit.status, visit.get_status_display()))
+
+
+def _when(starts_at: Any, ends_at: Any = None) -> str:
+    """``tirsdag den 3. marts 2026 kl. 09.00–11.00`` in the municipality's time zone."""
+    start = date_format(timezone.localtime(starts_at), _(r"l \d\e\n j. F Y \k\l. H.i"))
+    if ends_at is None:
+        return start
+    end = date_format(timezone.localtime(ends_at), _("H.i"))
+    return f"{start}–{end}"
+
+
+def _visit_context(visit: Visit | None) -> dict[str, Any]:
+    """The inspection visit on the business's case page: what is looked at, the times to
+    choose from, the booked time, and after the visit the findings and any enforcement."""
+    if visit is None:
+        return {"visit": None}
+    now = clock.now()
+    slots = [
+        {"slot": slot, "label": _when(slot.starts_at, slot.ends_at)}
+        for slot in visit.slots.all()
+        if slot.status == VisitSlot.Status.OFFERED and slot.starts_at > now
+    ]
+    after = visit.status in (Visit.Status.VISITED, Visit.Status.REPORTED, Visit.Status.PUBLISHED)
+    findings = list(visit.findings.all()) if after else []
+    return {
+        "visit": visit,
+        "visit_status": _visit_status(visit),
+        "visit_kind": str(labels.INSPECTION_KINDS.get(visit.kind, visit.get_kind_display())),
+        "visit_slots": slots if visit.status == Visit.Status.OFFERED else [],
+        "visit_when": _when(visit.visit_at) if visit.visit_at else "",
+        "visit_after": after,
+        "visit_findings": [
+            (str(label), [f for f in findings if f.kind == kind])
+            for kind, label in labels.FINDING_KINDS.items()
+            if any(f.kind == kind for f in findings)
+        ],
+        "visit_agreements": [f for f in findings if f.kind == Finding.Kind.AGREEMENT],
+        "visit_enforcements": [
+            (str(labels.ENFORCEMENT_KINDS.get(e.kind, e.get_kind_display())), e)
+            for e in (visit.enforcements.all() if after else [])
+        ],
+        "slot_field_id": SLOT_FIELD_ID,
+    }
+
+
 def _render_case(
     request: HttpRequest,
     case: Case,
@@ -701,6 +767,15 @@ def _render_case(
     context["oob"] = is_htmx(request)
     if is_htmx(request):
         return render(request, "portal/cases/_material.html", context)
+    acting = acting_for(request)
+    visit = inspection_selectors.visit_for_case(case=case, user=acting.user) if acting else None
+    context.update(_visit_context(visit))
+    # An inspection is the municipality's own case: the business cannot withdraw it.
+    context["can_withdraw"] = context["can_withdraw"] and context["visit"] is None
+    slot_error = context["errors"].fields.pop(SLOT_FIELD_ID, "")
+    if slot_error:
+        # At the radio group if it is still shown; otherwise (the times have gone) at the top.
+        context["errors"].add(SLOT_FIELD_ID if context.get("visit_slots") else None, slot_error)
     return render_page(request, "portal/cases/detail.html", context, status=422 if errors else 200)
 
 
@@ -783,6 +858,39 @@ def case_document_download(
 
 @require_POST
 @business_user_required
+def case_visit_slot(request: HttpRequest, acting: Acting, reference: str) -> HttpResponse:
+    """The business picks one of the times offered for the inspection visit."""
+    case = _case_for(request, acting, reference)
+    visit = inspection_selectors.visit_for_case(case=case, user=acting.user)
+    if visit is None:
+        raise Http404
+    errors = FormErrors()
+    try:
+        slot_id = int(request.POST.get("slot", ""))
+    except ValueError:
+        errors.add(SLOT_FIELD_ID, _("Vælg et af tidspunkterne for besøget."))
+    else:
+        try:
+            visit = inspection_services.visit_choose_slot(
+                visit=visit, actor=acting.user, slot_id=slot_id
+            )
+        except DomainError as error:
+            # Whatever field the service names, the answer is this one radio group.
+            for message in error.errors.values():
+                errors.add(SLOT_FIELD_ID, message)
+            if not error.errors:
+                errors.add(None, error.message)
+    if errors:
+        return _render_case(request, case, errors=errors)
+    messages.success(
+        request,
+        _("Tak. Besøget er aftalt til %(when)s.") % {"when": _when(visit.visit_at)},
+    )
+    return redirect(reverse("portal:case_detail", args=[case.reference]) + "#tilsynsbesoeg")
+
+
+@require_POST
+@business_user_required
 def case_message(request: HttpRequest, acting: Acting, reference: str) -> HttpResponse:
     """A message to the coordinator."""
     case = _case_for(request, acting, reference)
@@ -803,6 +911,14 @@ def case_withdraw(request: HttpRequest, acting: Acting, reference: str) -> HttpR
     """Withdraw the inquiry, after a confirmation page."""
     case = _case_for(request, acting, reference)
     detail = reverse("portal:case_detail", args=[case.reference])
+    if inspection_selectors.visit_for_case(case=case, user=acting.user) is not None:
+        messages.info(
+            request,
+            _(
+                "Et tilsynsbesøg kan ikke trækkes tilbage. Skriv til os, hvis tidspunktet ikke passer."
+            ),
+        )
+        return redirect(detail)
     if not case.is_open:
         messages.info(request, _("Sagen er ikke åben og kan ikke trækkes tilbage."))
         return redirect(detail)

@@ -213,9 +213,12 @@ class Invitation(CaseDimensions):
         verbose_name = "invitation til tilfredshedsmåling"
         verbose_name_plural = "invitationer til tilfredshedsmåling"
         indexes = [
-            models.Index(fields=["created_on", "responded_at"], name="invitation_created_on"),
+            # The response rate, one occasion's (answer, inspection visit) at a time.
             models.Index(
-                fields=["created_on"],
+                fields=["occasion", "created_on", "responded_at"], name="invitation_created_on"
+            ),
+            models.Index(
+                fields=["occasion", "created_on"],
                 include=["responded_at", "coordinator", "department_ids", "service_type_ids"],
                 name="invitation_dimensions",
             ),
@@ -229,8 +232,10 @@ class Invitation(CaseDimensions):
 class Answer(CaseDimensions):
     """One answer to one question of one invitation.
 
-    ``case`` and ``created_on`` repeat the invitation's, so that the satisfaction figures are
-    one aggregate over this table, filtered on an index, without joining the invitations.
+    ``case``, ``created_on`` and ``occasion`` repeat the invitation's, so that the
+    satisfaction figures are one aggregate over this table, filtered on an index, without
+    joining the invitations — the figures after an answer and after an inspection visit
+    apart.
     ``positive`` is None for questions without a notion of positive (free text, "may we
     contact you").
     """
@@ -239,6 +244,9 @@ class Answer(CaseDimensions):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="survey_answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     created_on = models.DateField()
+    occasion = models.CharField(
+        "anledning", max_length=12, choices=Occasion.choices, db_default=Occasion.ANSWER
+    )
     value_int = models.SmallIntegerField(null=True, blank=True)
     value_bool = models.BooleanField(null=True, blank=True)
     value_text = models.TextField(blank=True)
@@ -257,18 +265,20 @@ class Answer(CaseDimensions):
             ),
         ]
         # Covering (positive and case in the key, so SQLite has them too): the figures read
-        # the period's answers from an index alone, for all questions or for one.
+        # one occasion's answers in the period from an index alone, for all questions or for
+        # one.
         indexes = [
             models.Index(
-                fields=["created_on", "question", "positive", "case"], name="survey_answer_on"
+                fields=["occasion", "created_on", "question", "positive", "case"],
+                name="survey_answer_on",
             ),
             models.Index(
-                fields=["question", "created_on", "positive", "case"],
+                fields=["question", "occasion", "created_on", "positive", "case"],
                 name="survey_answer_question_on",
             ),
             # The breakdowns and filtered figures (PostgreSQL reads them from the index).
             models.Index(
-                fields=["question", "created_on"],
+                fields=["question", "occasion", "created_on"],
                 include=["positive", "coordinator", "department_ids", "service_type_ids"],
                 name="survey_answer_dimensions",
             ),

@@ -2,7 +2,9 @@
 responses, the staff's list of comments, and the satisfaction figures (issue 7).
 
 The figures take a ``measures.filters.MeasureFilter``; its period applies to the date the
-invitation was created (``created_on``, local). Each is one or two SQL aggregates over the
+invitation was created (``created_on``, local). They are the surveys after an answer unless
+asked for another occasion (``occasion="inspection"``: after an inspection visit, which is
+not an inquiry and is measured apart). Each is one or two SQL aggregates over the
 answers (``positive`` is stored on the row), never a loop over rows in Python.
 """
 
@@ -211,11 +213,17 @@ class ResponseRate:
     share: float | None
 
 
-def _rated_answers(f: MeasureFilter, question_key: str | None = None) -> QuerySet[Answer]:
+def _rated_answers(
+    f: MeasureFilter, question_key: str | None = None, occasion: str = Occasion.ANSWER
+) -> QuerySet[Answer]:
     # The answer row carries its case's coordinator, departments and service types
-    # (CaseDimensions): the filter applies to it directly, without joining the cases.
+    # (CaseDimensions) and its invitation's occasion: the filter applies to it directly,
+    # without joining the cases or the invitations.
     answers = Answer.objects.filter(
-        f.case_q(), created_on__range=(f.start, f.end), positive__isnull=False
+        f.case_q(),
+        occasion=occasion,
+        created_on__range=(f.start, f.end),
+        positive__isnull=False,
     )
     if question_key is not None:
         # A scalar subquery, not a join on the key: the planner then reads the one
@@ -226,7 +234,9 @@ def _rated_answers(f: MeasureFilter, question_key: str | None = None) -> QuerySe
     return answers
 
 
-def satisfaction_by_question(f: MeasureFilter) -> list[QuestionResult]:
+def satisfaction_by_question(
+    f: MeasureFilter, *, occasion: str = Occasion.ANSWER
+) -> list[QuestionResult]:
     """Per scale and yes/no question with a notion of positive: answers, positive, share.
 
     Active questions are listed even without answers (n = 0, share None); a deactivated
@@ -234,7 +244,7 @@ def satisfaction_by_question(f: MeasureFilter) -> list[QuestionResult]:
     """
     counts = {
         row["question_id"]: (row["n"], row["positive_n"])
-        for row in _rated_answers(f)
+        for row in _rated_answers(f, occasion=occasion)
         .order_by()
         .values("question_id")
         .annotate(n=Count("positive"), positive_n=Count("positive", filter=Q(positive=True)))
@@ -261,6 +271,8 @@ def satisfaction_breakdown(
     f: MeasureFilter,
     by: Literal["department", "service_type", "coordinator"],
     question_key: str = OVERALL_KEY,
+    *,
+    occasion: str = Occasion.ANSWER,
 ) -> list[BreakdownRow]:
     """One question's answers per department, service type or coordinator (one aggregate;
     a second query for the names).
@@ -275,12 +287,12 @@ def satisfaction_breakdown(
 
     if by not in ("department", "service_type", "coordinator"):
         raise ValueError(f"unknown breakdown {by!r}")
-    answers = _rated_answers(f, question_key).order_by()
+    answers = _rated_answers(f, question_key, occasion).order_by()
     made: list[BreakdownRow] = []
     if by == "coordinator":
         rows = list(
             answers.values("coordinator").annotate(
-                n=Count("id"), positive_n=Count("id", filter=Q(positive=True))
+                n=Count("positive"), positive_n=Count("positive", filter=Q(positive=True))
             )
         )
         people = User.objects.in_bulk([r["coordinator"] for r in rows if r["coordinator"]])
@@ -296,8 +308,9 @@ def satisfaction_breakdown(
                 )
             )
     else:
-        # A handful of departments or service types: a pair of conditional counts each over
-        # the answers' own "|id|" columns — one scan, no join to the cases.
+        # One scan of the index, no join to the cases: the answers grouped by their own
+        # "|id|" column (a few hundred combinations at most), each combination then added to
+        # each of its departments or service types here.
         field = "department_ids" if by == "department" else "service_type_ids"
         groups: list[Any]
         if by == "department":
@@ -314,20 +327,18 @@ def satisfaction_breakdown(
             elif f.department:
                 service_types = service_types.filter(department__code=f.department)
             groups = list(service_types)
-        counts: dict[str, int] = {}
+        counts: dict[int, tuple[int, int]] = {}
         if groups:
-            counts = answers.aggregate(
-                **{
-                    f"{prefix}{g.pk}": Count(
-                        "id", filter=Q(**{f"{field}__contains": f"|{g.pk}|"}) & extra
-                    )
-                    for g in groups
-                    for prefix, extra in (("n", Q()), ("p", Q(positive=True)))
-                }
-            )
+            for row in answers.values(field).annotate(
+                n=Count("positive"), positive_n=Count("positive", filter=Q(positive=True))
+            ):
+                for part in row[field].strip("|").split("|"):
+                    if part:
+                        n, positive = counts.get(int(part), (0, 0))
+                        counts[int(part)] = (n + row["n"], positive + row["positive_n"])
         english = _language() == "en"
         for g in groups:
-            n, positive = counts[f"n{g.pk}"], counts[f"p{g.pk}"]
+            n, positive = counts.get(g.pk, (0, 0))
             if n:
                 label = (getattr(g, "name_en", "") if english else "") or g.name
                 made.append(
@@ -338,19 +349,21 @@ def satisfaction_breakdown(
     return sorted(made, key=lambda r: (r.label.casefold(), r.code))
 
 
-def response_rate(f: MeasureFilter) -> ResponseRate:
-    """Invitations created in the period and how many of them were answered (one query)."""
-    totals = Invitation.objects.filter(f.case_q(), created_on__range=(f.start, f.end)).aggregate(
-        invited=Count("id"), responded=Count("id", filter=Q(responded_at__isnull=False))
-    )
+def response_rate(f: MeasureFilter, *, occasion: str = Occasion.ANSWER) -> ResponseRate:
+    """Invitations created in the period on ``occasion`` and how many of them were answered
+    (one query)."""
+    totals = Invitation.objects.filter(
+        f.case_q(), occasion=occasion, created_on__range=(f.start, f.end)
+    ).aggregate(invited=Count("*"), responded=Count("responded_at"))  # from the index alone
     invited, responded = totals["invited"], totals["responded"]
     return ResponseRate(invited=invited, responded=responded, share=_share(responded, invited))
 
 
-def overall_positive(f: MeasureFilter) -> tuple[int, int]:
-    """(positive, n) for the overall question in the period: "x % positive (n = …)"."""
+def overall_positive(f: MeasureFilter, *, occasion: str = Occasion.ANSWER) -> tuple[int, int]:
+    """(positive, n) for the overall question in the period: "x % positive (n = …)", over
+    the surveys sent on ``occasion`` (after an answer; "inspection": after a visit)."""
     # Count("positive"), not Count("id"): the index holds it (never null here).
-    totals = _rated_answers(f, OVERALL_KEY).aggregate(
+    totals = _rated_answers(f, OVERALL_KEY, occasion).aggregate(
         n=Count("positive"), positive_n=Count("positive", filter=Q(positive=True))
     )
     return totals["positive_n"], totals["n"]

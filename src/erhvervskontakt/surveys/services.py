@@ -246,6 +246,7 @@ def response_submit(*, token: str, answers: Mapping[str, object]) -> Invitation:
             case=case,
             question=item.question,
             created_on=invitation.created_on,
+            occasion=invitation.occasion,
             value_int=item.value_int,
             value_bool=item.value_bool,
             value_text=item.value_text,

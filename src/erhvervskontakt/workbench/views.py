@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -37,7 +38,7 @@ from erhvervskontakt.cases import rules, services
 from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Deliverable, Task
 from erhvervskontakt.cases.selectors import (
     MY_CASE_FILTERS,
-    ReceiptOrderedCases,
+    MyCases,
     case_clock_events,
     case_get,
     case_get_for_staff_view,
@@ -81,9 +82,9 @@ def render_page(
     return render(request, template, page, status=status)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any] | ReceiptOrderedCases) -> Page[Any]:
+def paginate(request: HttpRequest, queryset: QuerySet[Any] | MyCases) -> Page[Any]:
     """One page of a list: a count query and the page's rows (with their prefetches)."""
-    # ReceiptOrderedCases pages by slices and counts, which is all a Paginator uses.
+    # MyCases pages by slices and counts, which is all a Paginator uses.
     return Paginator(cast(Any, queryset), PER_PAGE).get_page(request.GET.get("side"))
 
 
@@ -614,9 +615,22 @@ def register_view(request: HttpRequest) -> HttpResponse:
 # --- my cases, department inbox, search ------------------------------------------------------
 
 
+def _links(name: str) -> Callable[[str], str]:
+    """``reverse(name, args=[value])`` for every row of a list at the cost of one reverse.
+
+    For URLs whose one argument is a plain path segment (a case reference, a CVR number). A
+    page of cases has 50 links or more, and each ``reverse`` matches the URL patterns anew.
+    """
+    marker = "~value~"
+    head, tail = reverse(name, args=[marker]).split(marker)
+    return lambda value: f"{head}{quote(value, safe='')}{tail}"
+
+
 def _case_rows(cases: list[Case]) -> list[dict[str, Any]]:
-    """Each case with its next deliverable on either side and whether it is overdue."""
+    """Each case with its links, its next deliverable on either side and whether it is
+    overdue."""
     today = clock.today()
+    case_link, business_link = _links("workbench:case"), _links("workbench:business")
     rows = []
     for case in cases:
         pending = [d for d in case.deliverables.all() if d.status == Deliverable.Status.PENDING]
@@ -633,6 +647,8 @@ def _case_rows(cases: list[Case]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "case": case,
+                "url": case_link(case.reference),
+                "business_url": business_link(case.business.cvr),
                 "next_business": business[0] if business else None,
                 "next_municipality": municipal[0] if municipal else None,
                 "overdue": overdue,
@@ -650,6 +666,7 @@ def my_cases_view(request: HttpRequest) -> HttpResponse:
     order = "received" if request.GET.get("sorter") == "received" else "due"
     user: User = request.user  # type: ignore[assignment]
     page = paginate(request, my_cases(user=user, show=show, order=order))
+    business_link = _links("workbench:business")
     return render_page(
         request,
         "workbench/my_cases.html",
@@ -664,7 +681,10 @@ def my_cases_view(request: HttpRequest) -> HttpResponse:
                 ("awaiting_business", _("Afventer virksomheden")),
                 ("all", _("Alle")),
             ],
-            "businesses": my_businesses(user=user),
+            "businesses": [
+                (business, open_cases, business_link(business.cvr))
+                for business, open_cases in my_businesses(user=user)
+            ],
         },
     )
 
@@ -709,7 +729,7 @@ CLOCK_EVENTS = {
 # number) and the id of its section.
 CASE_LISTS = ("tidslinje", "notater", "dialog")
 # Delivery-plan changes answer htmx with the plan section, in place.
-PLAN_ACTIONS = ("leverance-ny", "leverance-ret", "leverance-frafald")
+PLAN_ACTIONS = ("leverance-ny", "leverance-ret", "leverance-frafald", "leverance-udfoert")
 
 
 def _staff_case(request: HttpRequest, reference: str) -> Case:
@@ -929,6 +949,16 @@ def _case_actions(
             ),
             _("Leverancen er frafaldet."),
         ),
+        # A line the business delivers outside the portal (an agreed solution from an
+        # inspection, say): staff confirm it is done. Requirement lines are delivered by the
+        # material itself, and the service refuses them.
+        "leverance-udfoert": (
+            False,
+            lambda: services.deliverable_mark_delivered(
+                deliverable=deliverable(), actor=actor, expected_version=version
+            ),
+            _("Leverancen er markeret som udført."),
+        ),
     }
 
 
@@ -992,9 +1022,12 @@ def _case_refused(
 
 
 def _failed_line(request: HttpRequest, case: Case, action: str) -> int | None:
-    """The pending deliverable whose change or waiver was refused, to show the refusal (and
-    what was typed) in its own line; None when the line can no longer be edited."""
-    if action not in ("leverance-ret", "leverance-frafald") or not case.is_open:
+    """The pending deliverable whose change, waiver or marking as done was refused, to show
+    the refusal (and what was typed) in its own line; None when the line can no longer be
+    edited."""
+    if action not in ("leverance-ret", "leverance-frafald", "leverance-udfoert"):
+        return None
+    if not case.is_open:
         return None
     try:
         pk = int(request.POST.get("deliverable", ""))

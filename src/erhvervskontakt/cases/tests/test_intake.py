@@ -17,6 +17,7 @@ import pytest
 from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.cases.models import Answer, Case, CaseStatus, Channel, Event
 from erhvervskontakt.cases.selectors import case_missing
+from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common.errors import Conflict, Forbidden, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -382,6 +383,30 @@ def test_bad_input_is_refused_with_a_field_error_and_nothing_is_written(
         submit(actor=karen, **fields)
 
     assert field in refused.value.errors
+    assert db_counts() == before
+
+
+@pytest.mark.parametrize("who", ["owner", "karen"])
+def test_a_service_type_the_municipality_opens_itself_cannot_be_asked_for(
+    submit, catalogue, db_counts, request, who
+):
+    own = ServiceType.objects.create(
+        code="miljoetilsyn",
+        name="Miljøtilsyn",
+        group=ServiceType.Group.ENVIRONMENT,
+        department=catalogue["miljoegodkendelse"].department,
+        target_working_days=40,
+        requestable=False,
+    )
+    before = db_counts()
+
+    with pytest.raises(ValidationFailed) as refused:
+        submit(actor=request.getfixturevalue(who), service_types=["udeservering", own.code])
+
+    assert refused.value.errors == {
+        "service_types": "Miljøtilsyn kan ikke vælges i en henvendelse; "
+        "kommunen opretter selv den slags sager."
+    }
     assert db_counts() == before
 
 

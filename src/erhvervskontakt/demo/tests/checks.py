@@ -9,10 +9,11 @@ from collections.abc import Iterable
 
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.cases import rules
-from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, Task
+from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Deliverable, Task
 from erhvervskontakt.cases.selectors import case_missing, case_queryset
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
+from erhvervskontakt.inspections.models import Visit
 from erhvervskontakt.surveys.models import Invitation
 
 REFERENCE = re.compile(r"^EK-(\d{4})-(\d{5,})$")
@@ -41,6 +42,9 @@ def rule_violations(cases: Iterable[Case] | None = None) -> list[str]:
         found = REFERENCE.match(ref)
         if not found or int(found.group(1)) != case.year or int(found.group(2)) != case.number:
             problems.append(f"{ref}: malformed reference")
+        if case.channel == Channel.INSPECTION:
+            problems += _inspection_violations(case, now)
+            continue  # opened by the municipality: the inquiry's rules do not apply
         if case.screening_due != rules.screening_due(case.received_at, calendar, days):
             problems.append(f"{ref}: screening_due {case.screening_due} off the calendar")
         sts = list(case.service_types.all())
@@ -122,6 +126,44 @@ def rule_violations(cases: Iterable[Case] | None = None) -> list[str]:
             problems.append(f"{ref}: closed before answered")
         if status == CaseStatus.WITHDRAWN and case.withdrawn_at is None:
             problems.append(f"{ref}: withdrawn without withdrawn_at")
+    return problems
+
+
+def _inspection_violations(case: Case, now: dt.datetime) -> list[str]:
+    """An inspection visit's case (decision 9): opened already screened by the municipality,
+    with no answer promise, one Miljø task given to the inspector, agreed solutions on the
+    business's side of the plan, and its visit."""
+    ref, status = case.reference, case.status
+    problems: list[str] = []
+    events = list(case.events.all())
+    if not events or events[0].kind != "opened":
+        problems.append(f"{ref}: inspection timeline does not start with 'opened'")
+    if any(e.at > now for e in events) or any(b.at < a.at for a, b in itertools.pairwise(events)):
+        problems.append(f"{ref}: inspection timeline out of order or in the future")
+    if [st.code for st in case.service_types.all()] != ["miljoetilsyn"]:
+        problems.append(f"{ref}: inspection case without (only) Miljøtilsyn")
+    if case.screened_at is None or case.coordinator_id is None:
+        problems.append(f"{ref}: inspection case without screening or coordinator")
+    if case.estimated_answer_date is not None or case.promised_answer_date is not None:
+        problems.append(f"{ref}: an inspection case promises an answer date")
+    if not Visit.objects.filter(case=case).exists():
+        problems.append(f"{ref}: inspection case without a visit")
+    tasks = list(case.tasks.all())
+    if len(tasks) != 1 or tasks[0].assignee_id is None:
+        problems.append(f"{ref}: not one assigned inspection task")
+    ended = status in (CaseStatus.ANSWERED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
+    for task in tasks:
+        if (task.status in (Task.Status.DONE, Task.Status.CANCELLED)) != ended:
+            problems.append(f"{ref}: task {task.status} on a {status} case")
+    for d in case.deliverables.all():
+        if d.party != Deliverable.Party.BUSINESS:
+            problems.append(f"{ref}: a municipality deliverable on an inspection case")
+        if status == CaseStatus.WITHDRAWN and d.status == Deliverable.Status.PENDING:
+            problems.append(f"{ref}: pending deliverable on a withdrawn case")
+    if status == CaseStatus.CLOSED and (
+        case.closed_at is None or case.answered_at is None or case.closed_at < case.answered_at
+    ):
+        problems.append(f"{ref}: closed before answered")
     return problems
 
 

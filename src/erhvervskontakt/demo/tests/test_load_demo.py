@@ -49,8 +49,10 @@ def test_load_demo_builds_a_municipality_with_a_year_in_every_state(demo_setting
     assert set(Department.objects.values_list("code", flat=True)) >= {
         "byggeri", "miljoe", "vej-og-park", "plan", "beredskab", "erhvervskontakt",
     }  # fmt: skip
-    service_types = {st.code: st for st in ServiceType.objects.all()}
+    service_types = {st.code: st for st in ServiceType.objects.filter(requestable=True)}
     assert 12 <= len(service_types) <= 15
+    # The inspection visit is a case the municipality opens itself, never asked for.
+    assert ServiceType.objects.get(code="miljoetilsyn").requestable is False
     assert {st.group for st in service_types.values()} == set(ServiceType.Group.values)
     for code, days in NATIONAL_TARGETS.items():
         assert service_types[code].service_target_days == days

@@ -66,9 +66,9 @@ _numbers = count(1)
 def make_case(
     catalogue: dict[str, ServiceType], business: Business, karen: User
 ) -> Callable[..., Case]:
-    """``make_case(received=date, service_types=[codes], status=…, **columns)``: a case row
-    as the services would have left it, with the given columns; ``screened_at``/``answered_at``
-    follow ``screened_on``/``answered_on`` unless given."""
+    """``make_case(received=date, service_types=[codes], status=…, channel=…, **columns)``: a
+    case row as the services would have left it, with the given columns;
+    ``screened_at``/``answered_at`` follow ``screened_on``/``answered_on`` unless given."""
 
     def make(
         *,
@@ -76,6 +76,7 @@ def make_case(
         service_types: Iterable[str] = ("udeservering",),
         status: str | None = None,
         coordinator: User | str | None = "karen",
+        channel: str = "portal",
         **columns: Any,
     ) -> Case:
         number = next(_numbers)
@@ -104,7 +105,7 @@ def make_case(
             contact_name="Eva Ejer",
             contact_email="eva@fynsk.dk",
             description="Målt sag",
-            channel="portal",
+            channel=channel,
             status=status,
             received_at=at(received, 9),
             coordinator=coordinator,

@@ -71,6 +71,17 @@ CONTEXT = {
     "service_types": ["Udeservering"],
     "coordinator_name": "Karen Kofoed",
     "working_days_late": 1,
+    "clock": "report",
+    "due": dt.date(2027, 4, 1),
+    "days": 10,
+    "overdue": False,
+    "visit": {
+        "unit_name": "Værkstedet",
+        "p_number": "1012345678",
+        "visited_on": dt.date(2027, 2, 1),
+        "kind": "Basistilsyn",
+        "url": "http://127.0.0.1:8000/medarbejder/tilsyn/besoeg/7/",
+    },
 }
 
 
