@@ -581,6 +581,10 @@ def _visit_context(
         "typed": {key: request.POST} if failed else {},
         "today": today.isoformat(),
         "today_date": today,
+        # the date the "carried out" form proposes: the booked day once it has come
+        "visit_day": min(clock.local_date(visit.visit_at), today).isoformat()
+        if visit.visit_at is not None
+        else today.isoformat(),
     }
 
 

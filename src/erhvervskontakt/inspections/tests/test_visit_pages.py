@@ -442,6 +442,30 @@ def test_cancelling_needs_a_reason(visit, karen):
 # --- the visit page: the visit carried out ---------------------------------------------------
 
 
+def test_the_carried_out_form_proposes_the_booked_day_once_it_has_come(visit, karen):
+    five_days_ago = clock.now() - dt.timedelta(days=5)
+    with clock.travel(five_days_ago):
+        booked = services.visit_fix_time(
+            visit=visit,
+            actor=karen,
+            at=dt.datetime.combine(day(2), dt.time(9), tzinfo=clock.local_tz()),
+        )
+    booked_day = clock.local_date(booked.visit_at)
+    assert booked_day < clock.today()
+    assert f'name="visited_on" value="{booked_day.isoformat()}"' in (
+        client(karen).get(page(visit)).content.decode()
+    )
+    later = services.visit_fix_time(
+        visit=booked,
+        actor=karen,
+        at=dt.datetime.combine(day(4), dt.time(9), tzinfo=clock.local_tz()),
+    )
+    assert clock.local_date(later.visit_at) > clock.today()
+    assert f'name="visited_on" value="{clock.today().isoformat()}"' in (
+        client(karen).get(page(visit)).content.decode()
+    )
+
+
 def test_marking_the_visit_done_starts_the_two_clocks(visit, karen):
     booked = services.visit_fix_time(
         visit=visit,
