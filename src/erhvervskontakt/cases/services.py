@@ -722,6 +722,21 @@ def _store_document(
 # --- screening ---------------------------------------------------------------------------
 
 
+def _make_fixed_contact(case: Case, coordinator: User, actor: User, *, reason: str) -> None:
+    """The case's coordinator becomes its business's fixed contact person (it had no active
+    one), on the business's history and the case's timeline."""
+    business_set_contact_person(
+        business=case.business, contact_person=coordinator, actor=actor, reason=reason
+    )
+    _event(
+        case,
+        "contact_person_changed",
+        actor,
+        f"{coordinator.display_name} er nu virksomhedens faste kontaktperson.",
+        coordinator=coordinator.username,
+    )
+
+
 def _least_loaded_coordinator() -> User | None:
     """The active coordinator with the fewest open cases; ties by username, then id."""
     return (
@@ -829,18 +844,8 @@ def case_screen(
         coordinator=chosen.username,
     )
     if not _is_active_coordinator(fixed):
-        business_set_contact_person(
-            business=business,
-            contact_person=chosen,
-            actor=actor,
-            reason=f"Udpeget ved screening af {case.reference}.",
-        )
-        _event(
-            case,
-            "contact_person_changed",
-            actor,
-            f"{chosen.display_name} er nu virksomhedens faste kontaktperson.",
-            coordinator=chosen.username,
+        _make_fixed_contact(
+            case, chosen, actor, reason=f"Udpeget ved screening af {case.reference}."
         )
     longest = max(service_types, key=lambda st: st.target_working_days)
     _event(
@@ -920,17 +925,8 @@ def case_screen(
 
 
 def _may_handle(user: User, department_id: int) -> bool:
-    """Staff who may be given a department's task (as ``_may_work_on``)."""
-    return bool(
-        user.is_active
-        and user.is_staff
-        and (
-            user.is_superuser
-            or user.is_coordinator
-            or user.is_head_of_unit
-            or user.department_id == department_id
-        )
-    )
+    """Active staff who may be given a department's task."""
+    return bool(user.is_active and user.is_staff and _works_for(user, department_id))
 
 
 @transaction.atomic
@@ -1023,18 +1019,8 @@ def case_open_by_municipality(
         coordinator=coordinator.username,
     )
     if not _is_active_coordinator(fixed):
-        business_set_contact_person(
-            business=business,
-            contact_person=coordinator,
-            actor=actor,
-            reason=f"Udpeget ved oprettelsen af {reference}.",
-        )
-        _event(
-            case,
-            "contact_person_changed",
-            actor,
-            f"{coordinator.display_name} er nu virksomhedens faste kontaktperson.",
-            coordinator=coordinator.username,
+        _make_fixed_contact(
+            case, coordinator, actor, reason=f"Udpeget ved oprettelsen af {reference}."
         )
     task = Task.objects.create(
         case=case,
@@ -1821,13 +1807,18 @@ def _lock_task(task: Task, expected_version: int | None) -> tuple[Case, Task]:
     return case, locked
 
 
-def _may_work_on(task: Task, user: User) -> bool:
+def _works_for(user: User, department_id: int) -> bool:
+    """Whose work a department's task may be: its own staff, coordinators, heads, admins."""
     return bool(
         user.is_superuser
         or user.is_coordinator
         or user.is_head_of_unit
-        or user.department_id == task.department_id
+        or user.department_id == department_id
     )
+
+
+def _may_work_on(task: Task, user: User) -> bool:
+    return _works_for(user, task.department_id)
 
 
 def _save_task(task: Task, *fields: str) -> None:
