@@ -8,7 +8,7 @@ WORKERS ?= 3
 
 VENDOR := src/erhvervskontakt/portal/static/vendor
 
-.PHONY: run test install assets messages lint format typecheck check pytest serve demo bench clean
+.PHONY: run test install assets messages lint format typecheck check pytest browser serve demo bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,7 +62,12 @@ check: install
 typecheck: install
 	$(VENV)/bin/mypy src/erhvervskontakt
 
-pytest: install assets
+# Debian's chromium for the browser tests: installed when missing and this user may, else one
+# line saying what to run.
+browser:
+	@scripts/ensure-chromium
+
+pytest: install assets browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: install

@@ -35,7 +35,7 @@ from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.calendar.workdays import WorkingCalendar
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.catalogue.selectors import municipality, service_types_by_codes
-from erhvervskontakt.common import clock
+from erhvervskontakt.common import announcements, clock
 from erhvervskontakt.common.errors import (
     Conflict,
     Forbidden,
@@ -45,6 +45,7 @@ from erhvervskontakt.common.errors import (
 )
 
 from . import rules
+from .announcements import CaseChanged
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS,
@@ -85,22 +86,6 @@ def _event(case: Case, kind: str, actor: User | None, text: str, **data: Any) ->
     return Event.objects.create(
         case=case, at=clock.now(), kind=kind, actor=actor, text=text, data=data
     )
-
-
-def _notify_after_commit(kind: str, **ids: int) -> None:
-    """Tell the notifications app about this change once it is committed (e-mails, tasks).
-
-    Ids only. The import is inside the hook because notifications reads cases; ``at`` lets
-    it leave history replayed under ``clock.travel`` (the demo) unannounced.
-    """
-    at = clock.now()
-
-    def hook() -> None:
-        from erhvervskontakt.notifications.hooks import case_changed
-
-        case_changed(kind, at=at, **ids)
-
-    transaction.on_commit(hook)
 
 
 def _require_staff(actor: User, action: str) -> None:
@@ -395,7 +380,7 @@ def inquiry_submit(
         if key_row is not None:
             key_row.case = case
             key_row.save(update_fields=["case"])
-        _notify_after_commit("received", case=case.pk)
+        announcements.announce(CaseChanged(kind="received", case=case.pk))
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
@@ -546,7 +531,7 @@ def _resume(
             new=case.estimated_answer_date.isoformat(),
             paused_working_days=paused,
         )
-        _notify_after_commit("estimate_moved", case=case.pk, event=moved.pk)
+        announcements.announce(CaseChanged(kind="estimate_moved", case=case.pk, event=moved.pk))
     if paused and case.promised_answer_date is not None:
         # The promise measured (issue 7) moves by the waiting for the business only, never
         # by an estimate set by hand.
@@ -917,7 +902,7 @@ def case_screen(
         "status",
         "paused_since",
     )
-    _notify_after_commit("screened", case=case.pk)
+    announcements.announce(CaseChanged(kind="screened", case=case.pk))
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
@@ -1207,7 +1192,7 @@ def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
         on_time=kept,
     )
     _save(case, "status", "answered_at", "decision_summary", *measured)
-    _notify_after_commit("answered", case=case.pk)
+    announcements.announce(CaseChanged(kind="answered", case=case.pk))
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 
@@ -1285,7 +1270,7 @@ def case_message_post(*, case: Case, actor: User, body: str, internal: bool = Fa
         Event.objects.filter(pk=event.pk).update(internal=True)
     _save(case)
     if actor.is_staff and not internal:
-        _notify_after_commit("staff_message", case=case.pk, message=message.pk)
+        announcements.announce(CaseChanged(kind="staff_message", case=case.pk, message=message.pk))
     return message
 
 
@@ -1598,7 +1583,7 @@ def case_set_estimate(
     )
     _save(case, "estimated_answer_date")
     if announce:
-        _notify_after_commit("estimate_moved", case=case.pk, event=moved.pk)
+        announcements.announce(CaseChanged(kind="estimate_moved", case=case.pk, event=moved.pk))
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
 
 

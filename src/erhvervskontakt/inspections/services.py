@@ -31,7 +31,7 @@ from erhvervskontakt.cases.services import (
 )
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.catalogue.selectors import service_type_by_code
-from erhvervskontakt.common import clock
+from erhvervskontakt.common import announcements, clock
 from erhvervskontakt.common.errors import (
     Conflict,
     Forbidden,
@@ -39,11 +39,9 @@ from erhvervskontakt.common.errors import (
     NotFound,
     ValidationFailed,
 )
-from erhvervskontakt.surveys.models import Occasion
-from erhvervskontakt.surveys.selectors import survey_wanted
-from erhvervskontakt.surveys.services import invitation_create
 
 from . import rules, selectors
+from .announcements import VisitReportSent
 from .models import (
     PLANNED_KINDS,
     Category,
@@ -1310,45 +1308,6 @@ def visit_report_update(
     return _reload(visit)
 
 
-def _survey_after_visit(visit: Visit) -> None:
-    """Invite the business to the survey after an inspection, as answer surveys are: an
-    e-mail whose context makes the one-time link (``invitation_create``), recorded in the
-    notifications outbox in this transaction and sent after commit. History replayed under
-    ``clock.travel`` (the demo) is not announced, as the case hooks do not announce it: no
-    e-mail and so no link (the demo makes its own invitations and answers)."""
-    # Imported here: notifications reads inspections (reminders), so not at module level.
-    from erhvervskontakt.notifications import rules as notification_rules
-    from erhvervskontakt.notifications.links import absolute, survey_path
-    from erhvervskontakt.notifications.models import Kind as Mail
-    from erhvervskontakt.notifications.services import _business_draft, notifications_record
-
-    case = visit.case
-    if notification_rules.is_replay(clock.now(), timezone.now()):
-        return
-
-    def context(language: str) -> dict[str, Any]:
-        _invitation, token = invitation_create(
-            case=case, occasion=Occasion.INSPECTION, language=language
-        )
-        return {
-            "survey_url": absolute(survey_path(token)),
-            "occasion": Occasion.INSPECTION,
-            "visited_on": visit.visited_on,
-        }
-
-    notifications_record(
-        [
-            _business_draft(
-                case,
-                Mail.SURVEY_INVITATION,
-                f"visit={visit.pk}",
-                "Invitation til tilfredshedsmåling efter tilsynsbesøget sendt på e-mail.",
-                context,
-            )
-        ]
-    )
-
-
 @transaction.atomic
 def visit_report_send(*, visit: Visit, actor: User, expected_version: int | None = None) -> Visit:
     """Send the inspection report: the PDF (``report.report_pdf``) is stored on the case as
@@ -1408,8 +1367,9 @@ def visit_report_send(*, visit: Visit, actor: User, expected_version: int | None
             f"\n\nVenlig hilsen\n{visit.inspector.display_name}"
         ),
     )
-    if survey_wanted(Occasion.INSPECTION):
-        _survey_after_visit(visit)
+    # Notifications invites the business to the survey, if the municipality surveys after
+    # inspections (``notifications.hooks.visit_report_sent``).
+    announcements.announce(VisitReportSent(visit=visit.pk))
     return _reload(visit)
 
 

@@ -5,3 +5,14 @@ class NotificationsConfig(AppConfig):
     name = "erhvervskontakt.notifications"
     label = "notifications"
     verbose_name = "Notifikationer"
+
+    def ready(self) -> None:
+        # What the domain apps announce after commit, and the e-mails it causes.
+        from erhvervskontakt.cases.announcements import CaseChanged
+        from erhvervskontakt.common import announcements
+        from erhvervskontakt.inspections.announcements import VisitReportSent
+
+        from . import hooks
+
+        announcements.subscribe(CaseChanged, hooks.case_changed)
+        announcements.subscribe(VisitReportSent, hooks.visit_report_sent)

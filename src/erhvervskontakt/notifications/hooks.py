@@ -1,40 +1,51 @@
-"""The one door from ``cases`` into notifications: called after a change is committed.
+"""Notifications' listeners to what the domain apps announce (``common.announcements``).
 
-``cases.services`` registers ``transaction.on_commit`` with a small function that imports
-this module when it runs (notifications reads cases, so cases must not import it at module
-level) and passes ids only. Whatever goes wrong here is logged and swallowed: the change is
-already committed, and the person who made it must not see an error for an e-mail.
+``NotificationsConfig.ready`` subscribes them; the announcing apps (``cases``,
+``inspections``) never import notifications. Each runs after the change is committed, with
+ids only. Whatever goes wrong here is logged and swallowed: the change is already committed,
+and the person who made it must not see an error for an e-mail. History replayed under
+``clock.travel`` (the demo loader) is far from the wall clock and is not announced: no
+e-mail, and so no survey link (the demo makes its own invitations and answers).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from django.utils import timezone
+
+from erhvervskontakt.cases.announcements import CaseChanged
+from erhvervskontakt.inspections.announcements import VisitReportSent
 
 from . import rules, services
 
 logger = logging.getLogger(__name__)
 
 
-def case_changed(
-    kind: str,
-    *,
-    at: dt.datetime,
-    case: int,
-    message: int | None = None,
-    event: int | None = None,
-) -> None:
-    """Record (and queue) the e-mails that a committed change to case ``case`` causes.
-
-    ``at`` is the domain clock when the change was made: history replayed under
-    ``clock.travel`` (the demo loader) is far from the wall clock and is not announced.
-    """
-    if rules.is_replay(at, timezone.now()):
-        logger.debug("Not announcing %s on case %s: replayed history (%s)", kind, case, at)
+def case_changed(change: CaseChanged) -> None:
+    """Record (and queue) the e-mails that a committed change to a case causes."""
+    if rules.is_replay(change.at, timezone.now()):
+        logger.debug(
+            "Not announcing %s on case %s: replayed history (%s)",
+            change.kind,
+            change.case,
+            change.at,
+        )
         return
     try:
-        services.case_event_notify(kind=kind, case_id=case, message_id=message, event_id=event)
+        services.case_event_notify(
+            kind=change.kind, case_id=change.case, message_id=change.message, event_id=change.event
+        )
     except Exception:
-        logger.exception("Could not record the e-mails for %s on case %s", kind, case)
+        logger.exception("Could not record the e-mails for %s on case %s", change.kind, change.case)
+
+
+def visit_report_sent(sent: VisitReportSent) -> None:
+    """Invite the business to the survey after the inspection (if the municipality does)."""
+    if rules.is_replay(sent.at, timezone.now()):
+        logger.debug("Not announcing the report of visit %s: replayed history", sent.visit)
+        return
+    try:
+        services.visit_report_notify(visit_id=sent.visit)
+    except Exception:
+        logger.exception("Could not record the survey invitation after visit %s", sent.visit)

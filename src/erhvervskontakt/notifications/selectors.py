@@ -26,6 +26,7 @@ from erhvervskontakt.cases.models import (
 )
 from erhvervskontakt.catalogue.models import Department, Requirement, ServiceType
 from erhvervskontakt.catalogue.selectors import municipality
+from erhvervskontakt.inspections.models import Visit
 
 from . import rules
 from .models import Notification
@@ -75,6 +76,18 @@ def case_for_messages(case_id: int) -> Case | None:
         .filter(pk=case_id)
         .first()
     )
+
+
+def visit_for_messages(visit_id: int) -> Visit | None:
+    """An inspection visit with the case its messages are about."""
+    visit = Visit.objects.filter(pk=visit_id).only("pk", "case_id", "visited_on").first()
+    if visit is None:
+        return None
+    case = case_for_messages(visit.case_id)
+    if case is None:
+        return None
+    visit.case = case
+    return visit
 
 
 def case_message(case: Case, message_id: int) -> Message | None:

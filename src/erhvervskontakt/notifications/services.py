@@ -45,6 +45,7 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.inspections import selectors as inspection_selectors
 from erhvervskontakt.inspections.models import Visit
 from erhvervskontakt.surveys.models import Occasion
+from erhvervskontakt.surveys.selectors import survey_wanted
 from erhvervskontakt.surveys.services import invitation_create
 
 from . import rules, selectors
@@ -465,6 +466,42 @@ def case_event_notify(
         else:
             drafts = _answer(case)
         return notifications_record(drafts)
+
+
+def visit_report_notify(*, visit_id: int) -> list[Notification]:
+    """Invite the business to the survey after an inspection whose report was sent, as
+    answer surveys are: an e-mail whose context makes the one-time link
+    (``invitation_create``). Nothing when the municipality does not survey after
+    inspections; calling it twice records nothing new."""
+    if not survey_wanted(Occasion.INSPECTION):
+        return []
+    visit = selectors.visit_for_messages(visit_id)
+    if visit is None:
+        return []
+    case = visit.case
+
+    def context(language: str) -> dict[str, Any]:
+        _invitation, token = invitation_create(
+            case=case, occasion=Occasion.INSPECTION, language=language
+        )
+        return {
+            "survey_url": absolute(survey_path(token)),
+            "occasion": Occasion.INSPECTION,
+            "visited_on": visit.visited_on,
+        }
+
+    with transaction.atomic():
+        return notifications_record(
+            [
+                _business_draft(
+                    case,
+                    Kind.SURVEY_INVITATION,
+                    f"visit={visit.pk}",
+                    "Invitation til tilfredshedsmåling efter tilsynsbesøget sendt på e-mail.",
+                    context,
+                )
+            ]
+        )
 
 
 # --- delivery ----------------------------------------------------------------------------------

@@ -138,9 +138,10 @@ def test_history_replayed_under_the_domain_clock_is_not_announced(submit, smtp, 
 def test_a_failing_announcement_is_logged_and_never_reaches_the_person_who_acted(received, caplog):
     from django.utils import timezone
 
+    from erhvervskontakt.cases.announcements import CaseChanged
     from erhvervskontakt.notifications import hooks
 
-    hooks.case_changed("no-such-change", at=timezone.now(), case=received.pk)
+    hooks.case_changed(CaseChanged(kind="no-such-change", at=timezone.now(), case=received.pk))  # type: ignore[arg-type]
 
     assert "Could not record the e-mails for no-such-change" in caplog.text
 

@@ -1,0 +1,25 @@
+"""What the cases domain announces after a change is committed (``common.announcements``).
+
+Notifications subscribes at start-up and records the e-mails each change causes; cases
+imports none of its listeners.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Literal
+
+from erhvervskontakt.common.announcements import Announcement
+
+CaseChange = Literal["received", "screened", "estimate_moved", "staff_message", "answered"]
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CaseChanged(Announcement):
+    """A committed change to case ``case``: ``kind`` says which; ``message`` is the staff
+    message posted, ``event`` the timeline event that says why the estimate moved."""
+
+    kind: CaseChange
+    case: int
+    message: int | None = None
+    event: int | None = None

@@ -1,0 +1,16 @@
+"""What environmental inspection announces after a change is committed
+(``common.announcements``): notifications subscribes at start-up."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from erhvervskontakt.common.announcements import Announcement
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class VisitReportSent(Announcement):
+    """The report of visit ``visit`` was sent to the business: if the municipality surveys
+    after inspections, the business is invited to the survey."""
+
+    visit: int
