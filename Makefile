@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PORT ?= 8000
 WORKERS ?= 3
 
-VENDOR := src/erhvervskontakt/portal/static/vendor
+VENDOR := src/erhvervskontakt/web/static/vendor
 
 .PHONY: run test install assets messages lint format typecheck check pytest browser serve demo bench clean
 
@@ -47,9 +47,11 @@ run: install assets
 
 test: install assets lint check typecheck pytest
 
+# ruff, then the import contracts of docs/architecture.md (pyproject's [tool.importlinter]).
 lint: install
 	$(VENV)/bin/ruff check src scripts
 	$(VENV)/bin/ruff format --check src scripts
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix src scripts

@@ -76,7 +76,7 @@ def main() -> int:
     from erhvervskontakt.surveys.models import Occasion
 
     def satisfaction(f: MeasureFilter) -> Any:
-        """What the dashboard asks the surveys for (measures.staff_views._satisfaction_now)."""
+        """What the dashboard asks the surveys for (workbench.views.dashboard._satisfaction_now)."""
         return (
             surveys.response_rate(f),
             surveys.satisfaction_by_question(f),

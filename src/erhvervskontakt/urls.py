@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from erhvervskontakt.api.urls import api, not_found
 from erhvervskontakt.common import views
+from erhvervskontakt.public import urls as public
 
 admin.site.site_header = "Erhvervskontakt – administration"
 admin.site.site_title = "Erhvervskontakt"
@@ -16,9 +17,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("medarbejder/", include("erhvervskontakt.workbench.urls")),
-    path("tilfredshed/", include("erhvervskontakt.surveys.urls")),
-    path("tilsynsrapporter/", include("erhvervskontakt.inspections.public_urls")),
-    path("", include("erhvervskontakt.measures.urls")),
+    path("tilfredshed/", include(public.survey_urls)),
+    path("tilsynsrapporter/", include(public.inspection_reports_urls)),
+    path("", include(public.processing_times_urls)),
     path("", include("erhvervskontakt.portal.urls")),
 ]
 

@@ -1,5 +1,7 @@
 """Danish demo content: staff, businesses, what they ask for, what they are answered.
 
+Longer than ~600 lines on purpose: it is data (the demo's Danish texts), not logic.
+
 Everything here is fictitious. E-mail addresses use the reserved ``.example`` top-level
 domain, so nothing the demo (or a later mail feature) sends can reach a real mailbox.
 """

@@ -1,5 +1,8 @@
 """Bulk-load N synthetic but rule-abiding cases for benchmarks (``manage.py load_volume``).
 
+Longer than ~600 lines on purpose: one two-pass generator whose passes share the plan's
+state; split, each half would reach into the other's private structures.
+
 The services are far too slow for a million cases (each write re-reads the case), so this
 writes rows directly — but every date comes from the real rules: ``rules.screening_due``,
 ``rules.answer_estimate``, ``rules.service_target_days``/``service_target_date`` and the

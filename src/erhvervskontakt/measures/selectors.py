@@ -1,5 +1,9 @@
 """The promise dashboard's figures and the public page's (issue 7): one selector per KPI.
 
+Longer than ~600 lines on purpose: every KPI shares one filter, one aggregation idiom and
+the figure keys ``cases_behind`` resolves, so a figure and the cases behind it are read side
+by side in one file.
+
 Every selector takes a :class:`~erhvervskontakt.measures.filters.MeasureFilter` and
 aggregates in SQL over the dates the services store on the case row (decision 1: indexed
 columns, no calendar per row). Which of a case's dates the period applies to:

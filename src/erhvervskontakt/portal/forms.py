@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
 from erhvervskontakt.common.errors import DomainError
+from erhvervskontakt.web.labels import (
+    requirement_label,
+    service_type_name,
+)
 
 _INTEGER = re.compile(r"-?\d+")
 _DANISH_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
@@ -46,18 +50,6 @@ def parse_answer(value_type: str, raw: str) -> Any:
     if value_type == Requirement.Type.BOOLEAN:
         return {"ja": True, "nej": False}.get(text, text)
     return text
-
-
-def answer_input_value(value: Any) -> str:
-    """A stored answer as it goes back into its input field."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, float):
-        shown = f"{value:g}"
-        return shown.replace(".", ",") if (get_language() or "da").startswith("da") else shown
-    return str(value)
 
 
 def input_name(key: str) -> str:
@@ -185,21 +177,6 @@ class Question:
         if self.value_type == Requirement.Type.CHOICE:
             return "radios" if len(self.choices) <= 6 else "select"
         return {"number": "number", "date": "date"}.get(self.value_type, "text")
-
-
-def localized(danish: str, english: str) -> str:
-    """The English wording when the page is English and the catalogue has one."""
-    if english and (get_language() or "da").startswith("en"):
-        return english
-    return danish
-
-
-def requirement_label(requirement: Requirement) -> str:
-    return localized(requirement.label, requirement.label_en)
-
-
-def service_type_name(service_type: ServiceType) -> str:
-    return localized(service_type.name, service_type.name_en)
 
 
 def build_questions(

@@ -26,9 +26,9 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.common.tests.files import pdf_bytes
 from erhvervskontakt.inspections import services
 from erhvervskontakt.inspections.models import Enforcement, Visit
-from erhvervskontakt.portal.tests.html import text
-from erhvervskontakt.portal.tests.test_accessibility import check
-from erhvervskontakt.portal.tests.test_inspection_visit import ensure_inspection_service_type
+from erhvervskontakt.testing.catalogue import ensure_inspection_service_type
+from erhvervskontakt.testing.html import text
+from erhvervskontakt.testing.structure import check
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from erhvervskontakt.businesses.models import Business, Membership
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, Document, Message
 from erhvervskontakt.common.tests.files import fake_pdf, pdf
-
-from .html import error_links, text
+from erhvervskontakt.testing.html import error_links, text
 
 pytestmark = pytest.mark.django_db
 

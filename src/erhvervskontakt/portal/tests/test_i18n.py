@@ -16,11 +16,12 @@ from django.utils import translation
 from django.utils.translation.template import templatize
 
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
-from erhvervskontakt.portal.templatetags.portal import long_date, weekday_date
-
-from .html import text
+from erhvervskontakt.testing.html import text
+from erhvervskontakt.web.templatetags.pages import long_date, weekday_date
 
 PORTAL = Path(__file__).resolve().parent.parent
+# The portal and what its pages share with the public pages (layout, labels, template tags).
+APPS = (PORTAL, PORTAL.parent / "web")
 PO_FILE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
 KEYWORDS = {
     "_": None,
@@ -37,14 +38,14 @@ def portal_msgids() -> set[str]:
     """Every string the portal's templates and Python code mark for translation."""
     found: set[str] = set()
     sources: list[tuple[Path, str]] = []
-    for path in (PORTAL / "templates").rglob("*.html"):
-        code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
-        # templatize keeps the template's indentation, which is not Python's
-        sources.append((path, "\n".join(line.lstrip() for line in code.splitlines())))
-    for path in PORTAL.glob("*.py"):
-        sources.append((path, path.read_text(encoding="utf-8")))
-    for path in (PORTAL / "templatetags").glob("*.py"):
-        sources.append((path, path.read_text(encoding="utf-8")))
+    for app in APPS:
+        for path in (app / "templates").rglob("*.html"):
+            code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+            # templatize keeps the template's indentation, which is not Python's
+            sources.append((path, "\n".join(line.lstrip() for line in code.splitlines())))
+        for path in app.rglob("*.py"):
+            if "tests" not in path.relative_to(app).parts:
+                sources.append((path, path.read_text(encoding="utf-8")))
     for _, code in sources:
         for _lineno, message, _comments, _context in extract(
             "python", io.BytesIO(code.encode("utf-8")), keywords=KEYWORDS

@@ -16,8 +16,7 @@ from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Answer, Case, DraftDocument, InquiryDraft
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common.tests.files import fake_pdf, pdf
-
-from .html import error_links, text
+from erhvervskontakt.testing.html import error_links, text
 
 pytestmark = pytest.mark.django_db
 

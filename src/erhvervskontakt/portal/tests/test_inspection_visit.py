@@ -20,13 +20,13 @@ from erhvervskontakt.businesses.models import Business, ProductionUnit
 from erhvervskontakt.businesses.services import production_unit_register
 from erhvervskontakt.calendar.selectors import add_working_days
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, InquiryDraft
-from erhvervskontakt.catalogue.models import Department, ServiceType
+from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.inspections import services as inspections
 from erhvervskontakt.inspections.models import Visit, VisitSlot
-
-from .html import error_links, text
-from .test_accessibility import check
+from erhvervskontakt.testing.catalogue import ensure_inspection_service_type
+from erhvervskontakt.testing.html import error_links, text
+from erhvervskontakt.testing.structure import check
 
 pytestmark = pytest.mark.django_db
 
@@ -57,20 +57,6 @@ def fresh(visit: Visit) -> Visit:
 def inspection_service_type(catalogue: dict[str, ServiceType]) -> ServiceType:
     """The catalogue's "Miljøtilsyn": Miljø's, and not requestable (the municipality opens it)."""
     return ensure_inspection_service_type()
-
-
-def ensure_inspection_service_type() -> ServiceType:
-    found, _ = ServiceType.objects.get_or_create(
-        code="miljoetilsyn",
-        defaults={
-            "name": "Miljøtilsyn",
-            "group": ServiceType.Group.ENVIRONMENT,
-            "department": Department.objects.get(code="miljoe"),
-            "target_working_days": 40,
-            "requestable": False,
-        },
-    )
-    return found
 
 
 @pytest.fixture

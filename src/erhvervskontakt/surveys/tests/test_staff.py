@@ -11,9 +11,9 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from erhvervskontakt.portal.tests.html import text
 from erhvervskontakt.surveys import selectors, services
 from erhvervskontakt.surveys.models import Occasion
+from erhvervskontakt.testing.html import text
 
 from .conftest import cph
 
@@ -125,7 +125,8 @@ def test_the_list_runs_a_constant_number_of_queries(client_for, karen, comment, 
 def test_the_case_partial_shows_answers_and_the_follow_up(comment, hanne, time_machine):
     case = comment("For langsomt.", overall="1", may_contact="nej")
     html = render_to_string(
-        "surveys/_case_responses.html", {"survey_responses": selectors.case_responses(case)}
+        "workbench/surveys/_case_responses.html",
+        {"survey_responses": selectors.case_responses(case)},
     )
     body = text(html)
     assert "Efter svar på sagen · sendt 14. december 2026 · besvaret 14. december 2026" in body
@@ -140,7 +141,7 @@ def test_the_case_partial_shows_answers_and_the_follow_up(comment, hanne, time_m
 
 def test_the_case_partial_without_a_survey(answered_case):
     html = render_to_string(
-        "surveys/_case_responses.html",
+        "workbench/surveys/_case_responses.html",
         {"survey_responses": selectors.case_responses(answered_case())},
     )
     assert "Ingen tilfredshedsmåling sendt på sagen." in text(html)

@@ -14,15 +14,24 @@ from django.conf import settings
 from django.test import Client
 from django.utils.translation.template import templatize
 
-from erhvervskontakt.portal.tests.html import error_links, text, title
 from erhvervskontakt.surveys import services
 from erhvervskontakt.surveys.models import Answer, Invitation, Occasion
+from erhvervskontakt.testing.html import error_links, text, title
 
 from .conftest import cph, snapshot
 
 pytestmark = pytest.mark.django_db
 
 SURVEYS = Path(__file__).resolve().parent.parent
+# The survey's pages: the answer page is public, the comments page the workbench's.
+SURVEY_TEMPLATES = [
+    SURVEYS.parent / "public" / "templates" / "public" / "surveys",
+    SURVEYS.parent / "workbench" / "templates" / "workbench" / "surveys",
+]
+SURVEY_VIEWS = [
+    SURVEYS.parent / "public" / "views" / "surveys.py",
+    SURVEYS.parent / "workbench" / "views" / "survey_comments.py",
+]
 PO_FILE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
 
 
@@ -181,8 +190,9 @@ def test_every_danish_string_of_the_surveys_has_an_english_translation():
             line.lstrip()
             for line in templatize(path.read_text(encoding="utf-8"), origin=str(path)).splitlines()
         )
-        for path in (SURVEYS / "templates").rglob("*.html")
-    ] + [path.read_text(encoding="utf-8") for path in SURVEYS.glob("*.py")]
+        for folder in SURVEY_TEMPLATES
+        for path in folder.rglob("*.html")
+    ] + [path.read_text(encoding="utf-8") for path in [*SURVEYS.glob("*.py"), *SURVEY_VIEWS]]
     msgids = set()
     for code in sources:
         for _lineno, message, _comments, _context in extract(

@@ -1,8 +1,5 @@
-"""The workbench's browser harness (Chromium via Playwright, live server, staff login, axe)."""
+"""The staff browser harness (Chromium via Playwright, live server, staff login, axe)."""
 
-from erhvervskontakt.workbench.tests.browser.conftest import (  # noqa: F401  (fixtures)
-    axe,
-    new_page,
-    screenshot,
-    staff_login,
-)
+from erhvervskontakt.testing.staff_browser import axe, new_page, screenshot, staff_login
+
+__all__ = ["axe", "new_page", "screenshot", "staff_login"]

@@ -19,7 +19,7 @@ from erhvervskontakt.calendar.selectors import add_working_days
 from erhvervskontakt.catalogue.models import Department, ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.inspections.models import Enforcement, Finding, Visit
-from erhvervskontakt.portal.tests.browser.journey import PASSWORD, log_in
+from erhvervskontakt.testing.journey import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,5 +1,5 @@
-"""The portal's browser fixtures (Chromium page, axe-core, screenshots) for the public page."""
+"""Browser fixtures (Chromium page, axe-core, screenshots) for the public page."""
 
-from erhvervskontakt.portal.tests.browser.conftest import axe, page, screenshot
+from erhvervskontakt.testing.browser import axe, page, screenshot
 
 __all__ = ["axe", "page", "screenshot"]

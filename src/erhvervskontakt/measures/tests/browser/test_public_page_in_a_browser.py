@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from erhvervskontakt.portal.tests.browser.conftest import DESKTOP, MOBILE
+from erhvervskontakt.testing.browser import DESKTOP, MOBILE
 
 from ..conftest import d
 

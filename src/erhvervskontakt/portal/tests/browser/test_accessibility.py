@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
-
-from .conftest import DESKTOP, MOBILE
-from .journey import (
+from erhvervskontakt.testing.browser import DESKTOP, MOBILE
+from erhvervskontakt.testing.journey import (
     answer_questions,
     choose_matters,
     log_in,

@@ -17,10 +17,9 @@ from erhvervskontakt.calendar.selectors import add_working_days
 from erhvervskontakt.common import clock
 from erhvervskontakt.inspections import services as inspections
 from erhvervskontakt.inspections.models import Visit
-
-from ..test_inspection_visit import ensure_inspection_service_type
-from .conftest import MOBILE
-from .journey import log_in
+from erhvervskontakt.testing.browser import MOBILE
+from erhvervskontakt.testing.catalogue import ensure_inspection_service_type
+from erhvervskontakt.testing.journey import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

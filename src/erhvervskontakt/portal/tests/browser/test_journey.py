@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable
-
-from .journey import (
+from erhvervskontakt.testing.journey import (
     answer_questions,
     choose_matters,
     drawings_pdf,

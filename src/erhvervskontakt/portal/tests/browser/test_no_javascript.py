@@ -11,9 +11,8 @@ import pytest
 from playwright.sync_api import expect
 
 from erhvervskontakt.cases.models import Case, CaseStatus
-
-from .conftest import DESKTOP
-from .journey import (
+from erhvervskontakt.testing.browser import DESKTOP
+from erhvervskontakt.testing.journey import (
     drawings_pdf,
     log_in,
     submit_two_matter_inquiry,

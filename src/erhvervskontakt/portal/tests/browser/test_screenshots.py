@@ -14,9 +14,8 @@ import pytest
 
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
-
-from .conftest import DESKTOP, MOBILE
-from .journey import (
+from erhvervskontakt.testing.browser import DESKTOP, MOBILE
+from erhvervskontakt.testing.journey import (
     answer_questions,
     choose_matters,
     log_in,

@@ -19,7 +19,7 @@ def test_axe_reports_a_violation_planted_in_the_page(page, axe):
     page.evaluate(
         """() => {
             const img = document.createElement("img");
-            img.src = "/static/portal/favicon.svg";
+            img.src = "/static/web/favicon.svg";
             document.querySelector("main").append(img);
         }"""
     )

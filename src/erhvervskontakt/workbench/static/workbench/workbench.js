@@ -1,7 +1,7 @@
 /* Erhvervskontakt workbench: what htmx adds on top of plain forms. Every form and link works
    without this file (a full POST and a redirect, a plain "Vis ældre" link); with it a task's
    row, the delivery plan or an older page of a list is replaced in place.
-   portal.js (loaded before) starts DKFDS and, after a swap, focuses the first invalid field
+   web/site.js (loaded before) starts DKFDS and, after a swap, focuses the first invalid field
    or the element marked data-focus-after-swap in the swapped region. */
 (function () {
   "use strict";

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Task
-from erhvervskontakt.portal.tests.browser.test_keyboard import (
+from erhvervskontakt.testing.keyboard import (
     FOCUSED,
     assert_focus_visible,
     by_text,

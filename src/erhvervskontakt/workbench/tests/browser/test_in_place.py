@@ -12,9 +12,10 @@ from playwright.sync_api import expect
 
 from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.cases.models import Case, Deliverable, Message, Task
+from erhvervskontakt.testing.browser import DESKTOP
+from erhvervskontakt.testing.staff_browser import STAFF_PASSWORD
 
 from ..test_case_view_pages import add_events
-from .conftest import DESKTOP, STAFF_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MARK = "() => { window.stillTheSamePage = true; }"

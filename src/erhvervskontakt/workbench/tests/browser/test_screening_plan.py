@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable
 from erhvervskontakt.common import clock
-from erhvervskontakt.portal.tests.browser.journey import PASSWORD
-from erhvervskontakt.portal.tests.browser.journey import log_in as portal_log_in
+from erhvervskontakt.testing.journey import PASSWORD
+from erhvervskontakt.testing.journey import log_in as portal_log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

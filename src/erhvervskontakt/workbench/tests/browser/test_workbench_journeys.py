@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Task
 from erhvervskontakt.common import clock
-from erhvervskontakt.portal.tests.browser.journey import PASSWORD
-from erhvervskontakt.portal.tests.browser.journey import log_in as portal_log_in
+from erhvervskontakt.testing.journey import PASSWORD
+from erhvervskontakt.testing.journey import log_in as portal_log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

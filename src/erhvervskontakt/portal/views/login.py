@@ -1,0 +1,110 @@
+"""Business users log in and out, and switch the business they act for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.base_user import BaseUserManager
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from erhvervskontakt.web.access import Acting, acting_for, business_user_required, switch_business
+from erhvervskontakt.web.pages import render_page, safe_next
+
+from ..forms import (
+    FormErrors,
+)
+from ..ratelimit import LoginThrottle
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Log in with e-mail and password; failures are counted and slowed down."""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
+    errors = FormErrors()
+    username = ""
+    status = 200
+    if request.method == "POST":
+        # Usernames are e-mail addresses, stored with the domain in lower case.
+        username = BaseUserManager.normalize_email(request.POST.get("username", "").strip())
+        password = request.POST.get("password", "")
+        if not username:
+            errors.add("brugernavn", _("Skriv din e-mailadresse."))
+        if not password:
+            errors.add("adgangskode", _("Skriv din adgangskode."))
+        if not errors:
+            throttle = LoginThrottle.for_request(request, username)
+            if throttle.is_blocked():
+                errors.add(
+                    None,
+                    _(
+                        "Der har været for mange forkerte forsøg på at logge på. "
+                        "Vent 15 minutter, og prøv igen."
+                    ),
+                )
+                status = 429
+            else:
+                user = authenticate(request, username=username, password=password)
+                if user is None:
+                    throttle.record_failure()
+                    errors.add(None, _("E-mailadressen eller adgangskoden er forkert."))
+                else:
+                    throttle.reset()
+                    login(request, user)
+                    return _after_login(request, user, next_url)
+        status = status if status != 200 else 422
+    return render_page(
+        request,
+        "portal/login.html",
+        {"errors": errors, "username": username, "next": next_url},
+        status=status,
+    )
+
+
+def _after_login(request: HttpRequest, user: Any, next_url: str) -> HttpResponse:
+    if user.is_staff:
+        messages.info(
+            request,
+            _(
+                "Du er logget på som medarbejder. Medarbejdernes arbejdsbord kommer snart; "
+                "indtil da arbejder du i administrationen."
+            ),
+        )
+        return redirect("portal:front")
+    acting = acting_for(request)
+    if acting is None:
+        messages.warning(
+            request,
+            _(
+                "Din bruger kan ikke handle for nogen virksomhed endnu. "
+                "Kontakt kommunen, så giver vi dig adgang."
+            ),
+        )
+        return redirect("portal:front")
+    messages.success(request, _("Du er logget på."))
+    return redirect(next_url or reverse("portal:case_list"))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("Du er logget af."))
+    return redirect("portal:front")
+
+
+@require_POST
+@business_user_required
+def switch_business_view(request: HttpRequest, acting: Acting) -> HttpResponse:
+    """Act for another of the user's businesses."""
+    business = acting.find(request.POST.get("cvr", ""))
+    if business is None:
+        messages.error(request, _("Du kan ikke handle for den virksomhed."))
+    else:
+        switch_business(request, acting, business)
+        messages.success(request, _("Du handler nu for %(name)s.") % {"name": business.name})
+    return redirect(safe_next(request, request.POST.get("next", "")) or "portal:case_list")
