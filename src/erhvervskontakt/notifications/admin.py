@@ -15,10 +15,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from . import services
 from .defaults import VARIABLES
 from .models import MessageTemplate, Notification
 from .rendering import check_wording, default_wording
+from .services import delivery
 
 
 @admin.register(Notification)
@@ -78,7 +78,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send igen nu")
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        count = services.notifications_retry_now(ids=queryset.values_list("pk", flat=True))
+        count = delivery.notifications_retry_now(ids=queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} e-mail(s) sendes igen.", messages.SUCCESS)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from erhvervskontakt.cases.announcements import CaseChanged
 from erhvervskontakt.inspections.announcements import VisitReportSent
 
-from . import rules, services
+from . import rules
+from .services import case_mails
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def case_changed(change: CaseChanged) -> None:
         )
         return
     try:
-        services.case_event_notify(
+        case_mails.case_event_notify(
             kind=change.kind, case_id=change.case, message_id=change.message, event_id=change.event
         )
     except Exception:
@@ -46,6 +47,6 @@ def visit_report_sent(sent: VisitReportSent) -> None:
         logger.debug("Not announcing the report of visit %s: replayed history", sent.visit)
         return
     try:
-        services.visit_report_notify(visit_id=sent.visit)
+        case_mails.visit_report_notify(visit_id=sent.visit)
     except Exception:
         logger.exception("Could not record the survey invitation after visit %s", sent.visit)

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import services
+from .services import delivery, sweep
 
 
 @task()
 def deliver_notification(notification_id: int) -> str:
     """Send notification ``notification_id`` if it is due and nobody else is sending it."""
-    return services.notification_deliver(notification_id=notification_id)
+    return delivery.notification_deliver(notification_id=notification_id)
 
 
 @task()
 def sweep_due() -> dict[str, int]:
     """Record what has become due and queue what waits to be sent."""
-    return services.sweep().as_dict()
+    return sweep.sweep().as_dict()

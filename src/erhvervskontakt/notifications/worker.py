@@ -20,7 +20,7 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks import task_backends
 
-from . import services
+from .services import sweep
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class Runner:
             if self.sweep_every and time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + self.sweep_every
                 try:
-                    logger.info("Sweep: %s", services.sweep())
+                    logger.info("Sweep: %s", sweep.sweep())
                 except Exception:
                     logger.exception("The sweep failed; it runs again in %s s", self.sweep_every)
                     close_old_connections()

@@ -19,8 +19,8 @@ from django.urls import resolve
 from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Event
 from erhvervskontakt.common import clock
-from erhvervskontakt.notifications import services
 from erhvervskontakt.notifications.models import Notification
+from erhvervskontakt.notifications.services import case_mails
 
 from .conftest import cph
 
@@ -147,7 +147,7 @@ def test_a_failing_announcement_is_logged_and_never_reaches_the_person_who_acted
 
 
 def test_announcing_the_same_change_twice_sends_one_e_mail(received, smtp, deliver_all):
-    again = services.case_event_notify(kind="received", case_id=received.pk)
+    again = case_mails.case_event_notify(kind="received", case_id=received.pk)
 
     deliver_all()
 
@@ -165,7 +165,7 @@ def test_the_screening_result_names_the_coordinator_the_estimate_and_the_deliver
     karen.title = "Erhvervskonsulent"
     karen.save()
     Notification.objects.filter(kind="screening_result").delete()  # re-render with the phone
-    services.case_event_notify(kind="screened", case_id=screened.pk)
+    case_mails.case_event_notify(kind="screened", case_id=screened.pk)
 
     deliver_all()
 
@@ -219,7 +219,7 @@ def test_a_department_with_a_shared_inbox_gets_it_there(screened, bodil, smtp, d
     department.email = "byggeri@kommune.test"
     department.save()
     Notification.objects.filter(kind="department_task").delete()
-    services.case_event_notify(kind="screened", case_id=screened.pk)
+    case_mails.case_event_notify(kind="screened", case_id=screened.pk)
 
     deliver_all()
 
@@ -293,7 +293,7 @@ def test_an_estimate_moved_by_staff_gives_their_reason(screened, karen, smtp, de
         },
     )
 
-    services.case_event_notify(kind="estimate_moved", case_id=screened.pk, event_id=moved.pk)
+    case_mails.case_event_notify(kind="estimate_moved", case_id=screened.pk, event_id=moved.pk)
     deliver_all()
 
     mail = smtp.one(to="ejer@fynsk.dk", kind="estimate_moved")

@@ -25,8 +25,9 @@ from django.db.models import Count
 
 from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Deliverable
-from erhvervskontakt.notifications import services, worker
+from erhvervskontakt.notifications import worker
 from erhvervskontakt.notifications.models import Notification
+from erhvervskontakt.notifications.services import delivery, sweep
 
 from .conftest import cph
 
@@ -74,7 +75,7 @@ def test_two_workers_racing_send_each_message_once(scene, smtp):
     def work() -> None:
         try:
             start.wait(timeout=10)
-            services.sweep()
+            sweep.sweep()
             while worker.drain():
                 pass
         except BaseException as error:  # pragma: no cover - reported below
@@ -93,7 +94,7 @@ def test_two_workers_racing_send_each_message_once(scene, smtp):
 
 
 def test_two_deliveries_of_one_notification_at_once_send_it_once(scene, smtp):
-    services.sweep()
+    sweep.sweep()
     notification = Notification.objects.filter(kind="deliverable_overdue").first()
     assert notification is not None
     smtp.hold()  # the first sender is in the middle of SMTP when the second comes
@@ -101,7 +102,7 @@ def test_two_deliveries_of_one_notification_at_once_send_it_once(scene, smtp):
 
     def deliver() -> None:
         try:
-            results.append(services.notification_deliver(notification_id=notification.pk))
+            results.append(delivery.notification_deliver(notification_id=notification.pk))
         finally:
             connection.close()
 

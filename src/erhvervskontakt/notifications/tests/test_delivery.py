@@ -10,8 +10,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from erhvervskontakt.notifications import services, worker
+from erhvervskontakt.notifications import worker
 from erhvervskontakt.notifications.models import Notification
+from erhvervskontakt.notifications.services import delivery, sweep
 
 from .conftest import cph
 
@@ -84,19 +85,19 @@ def test_a_refused_send_keeps_its_error_and_is_retried_with_backoff(
     assert first.next_attempt_at == at(60)
 
     time_machine.move_to(at(30), tick=False)  # too early: nothing is queued or sent
-    assert services.sweep().queued == 0
+    assert sweep.sweep().queued == 0
     deliver_all()
     assert receipt().attempts == 1
 
     time_machine.move_to(at(61), tick=False)  # the second attempt, refused again
-    assert services.sweep().queued == 1
+    assert sweep.sweep().queued == 1
     deliver_all()
     assert receipt().attempts == 2
     assert receipt().next_attempt_at == at(61 + 120)  # twice as long
 
     smtp.refuse_data = None
     time_machine.move_to(at(61 + 121), tick=False)
-    services.sweep()
+    sweep.sweep()
     deliver_all()
 
     sent = receipt()
@@ -112,7 +113,7 @@ def test_after_the_last_attempt_an_administrator_sees_the_error_and_sends_it_aga
     smtp.refuse_rcpt = "550 5.1.1 <ejer@fynsk.dk>: Recipient address rejected"
     deliver_all()
     time_machine.move_to(at(61), tick=False)
-    services.sweep()
+    sweep.sweep()
     deliver_all()
 
     failed = receipt()
@@ -122,7 +123,7 @@ def test_after_the_last_attempt_an_administrator_sees_the_error_and_sends_it_aga
         "Modtageren blev afvist: 550 5.1.1 <ejer@fynsk.dk>: Recipient address rejected"
     )
     time_machine.move_to(at(24 * 3600), tick=False)  # a day later: given up, not retried
-    assert services.sweep().queued == 0
+    assert sweep.sweep().queued == 0
 
     changelist = reverse("admin:notifications_notification_changelist")
     page = admin_client.get(changelist, {"status__exact": "failed"}).content.decode()
@@ -149,9 +150,9 @@ def test_a_notification_whose_task_was_lost_is_queued_again_by_the_sweep(
     assert smtp.received == []
 
     time_machine.move_to(at(60), tick=False)  # its task may still be in the queue
-    assert services.sweep().queued == 0
+    assert sweep.sweep().queued == 0
     time_machine.move_to(at(301), tick=False)  # queued longer ago than a lease: lost
-    assert services.sweep().queued == 1
+    assert sweep.sweep().queued == 1
     deliver_all()
 
     assert receipt().status == Notification.Status.SENT
@@ -159,8 +160,8 @@ def test_a_notification_whose_task_was_lost_is_queued_again_by_the_sweep(
 
 
 def test_a_delivery_task_run_twice_sends_once(received, smtp):
-    first = services.notification_deliver(notification_id=receipt().pk)
-    second = services.notification_deliver(notification_id=receipt().pk)
+    first = delivery.notification_deliver(notification_id=receipt().pk)
+    second = delivery.notification_deliver(notification_id=receipt().pk)
 
     assert (first, second) == ("sent", "skipped")
     assert len(smtp.received) == 1

@@ -16,8 +16,8 @@ import pytest
 from erhvervskontakt.cases.models import Event
 from erhvervskontakt.inspections.models import Visit
 from erhvervskontakt.inspections.tests.visits import make_visit
-from erhvervskontakt.notifications import services
 from erhvervskontakt.notifications.models import Notification
+from erhvervskontakt.notifications.services import sweep
 
 from .conftest import PORTAL_URL, cph
 
@@ -36,7 +36,7 @@ def reminders(smtp):  # type: ignore[no-untyped-def]
 def sweep_at(time_machine, deliver_all):  # type: ignore[no-untyped-def]
     def run(instant):  # type: ignore[no-untyped-def]
         time_machine.move_to(instant, tick=False)
-        report = services.sweep()
+        report = sweep.sweep()
         deliver_all()
         return report
 

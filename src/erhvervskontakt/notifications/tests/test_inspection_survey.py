@@ -17,9 +17,9 @@ from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.inspections import services as inspection_services
 from erhvervskontakt.inspections.models import Visit
 from erhvervskontakt.inspections.tests.visits import make_visit
-from erhvervskontakt.notifications import services
 from erhvervskontakt.notifications.defaults import DEFAULTS
 from erhvervskontakt.notifications.models import MessageTemplate
+from erhvervskontakt.notifications.services import sweep
 from erhvervskontakt.surveys.models import Invitation
 
 from .conftest import PORTAL_URL, cph
@@ -138,7 +138,7 @@ def test_the_answer_sweep_does_not_survey_an_inspection_case_a_second_time(
 
     for day in (2, 3, 4):
         time_machine.move_to(cph(2027, 3, day, 9), tick=False)
-        services.sweep()
+        sweep.sweep()
         deliver_all()
 
     assert [m["X-Erhvervskontakt-Kind"] for m in smtp.to("ejer@fynsk.dk")].count(KIND) == 1

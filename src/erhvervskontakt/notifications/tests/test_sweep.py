@@ -17,8 +17,8 @@ from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Deliverable, Event
 from erhvervskontakt.catalogue.models import Municipality
-from erhvervskontakt.notifications import services
 from erhvervskontakt.notifications.models import Notification
+from erhvervskontakt.notifications.services import sweep
 from erhvervskontakt.surveys.models import Invitation
 
 from .conftest import PORTAL_URL, cph
@@ -32,7 +32,7 @@ def sweep_at(time_machine, deliver_all):  # type: ignore[no-untyped-def]
 
     def run(instant):  # type: ignore[no-untyped-def]
         time_machine.move_to(instant, tick=False)
-        report = services.sweep()
+        report = sweep.sweep()
         deliver_all()
         return report
 

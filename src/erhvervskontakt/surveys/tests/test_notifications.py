@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import Client
 
-from erhvervskontakt.notifications import services as notification_services
+from erhvervskontakt.notifications.services import sweep
 from erhvervskontakt.surveys.models import Answer, Invitation
 
 from .conftest import cph
@@ -40,7 +40,7 @@ def test_the_e_mailed_link_opens_the_survey_and_works_once(
 ):
     case = answered_on_thursday
     time_machine.move_to(cph(2026, 12, 11, 9), tick=False)  # the next working day
-    notification_services.sweep()
+    sweep.sweep()
     deliver_all()
 
     mail = smtp.one(to="ejer@fynsk.dk", kind="survey_invitation")
@@ -60,7 +60,7 @@ def test_the_e_mailed_link_opens_the_survey_and_works_once(
     assert Answer.objects.filter(invitation=invitation).count() == 2
 
     time_machine.move_to(cph(2026, 12, 14, 9), tick=False)
-    notification_services.sweep()  # recorded once: no second e-mail or link
+    sweep.sweep()  # recorded once: no second e-mail or link
     deliver_all()
     assert smtp.kinds().count("survey_invitation") == 1
     assert Invitation.objects.filter(case=case).count() == 1
@@ -72,7 +72,7 @@ def test_an_english_speaking_contact_gets_an_english_link_e_mail(
     owner.language = "en"
     owner.save(update_fields=["language"])
     time_machine.move_to(cph(2026, 12, 11, 9), tick=False)
-    notification_services.sweep()
+    sweep.sweep()
     deliver_all()
 
     mail = smtp.one(to="ejer@fynsk.dk", kind="survey_invitation")

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from erhvervskontakt.notifications import services
+from erhvervskontakt.notifications.services import sweep
 
 
 class Command(BaseCommand):
@@ -30,6 +30,6 @@ class Command(BaseCommand):
             signal.signal(signal.SIGINT, lambda *_: stop.set())
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
         while True:
-            self.stdout.write(str(services.sweep()))
+            self.stdout.write(str(sweep.sweep()))
             if not options["every"] or stop.wait(options["every"]):
                 return
