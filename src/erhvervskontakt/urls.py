@@ -3,15 +3,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from erhvervskontakt.api.urls import api, not_found
-from erhvervskontakt.common import views
 from erhvervskontakt.public import urls as public
+from erhvervskontakt.web import health
 
 admin.site.site_header = "Erhvervskontakt – administration"
 admin.site.site_title = "Erhvervskontakt"
 admin.site.index_title = "Administration"
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", not_found),
     path("admin/", admin.site.urls),

@@ -1,3 +1,5 @@
+"""`/healthz`: liveness and database reachability for load balancers (no page, no login)."""
+
 from __future__ import annotations
 
 import logging
