@@ -12,9 +12,14 @@ from ninja.files import UploadedFile
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.selectors import business_get
 from erhvervskontakt.calendar.selectors import working_calendar
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Channel
 from erhvervskontakt.cases.selectors import case_get, case_list
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.lifecycle import case_close, case_withdraw
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.selectors import service_type_list
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import ValidationFailed
@@ -103,7 +108,7 @@ def submit_inquiry(
     Send an ``Idempotency-Key`` header to make retries safe: the same key and body again
     returns the same case (with ``Idempotent-Replayed: true``), never a second one.
     """
-    case = services.inquiry_submit(
+    case = inquiry_submit(
         actor=_user(request),
         cvr=payload.cvr,
         business_name=payload.business_name or "",
@@ -164,9 +169,7 @@ def screen_case(
     user = _user(request)
     case = case_get(user=user, reference=reference)
     return _detail(
-        services.case_screen(
-            case=case, actor=user, coordinator=payload.coordinator, note=payload.note or ""
-        )
+        case_screen(case=case, actor=user, coordinator=payload.coordinator, note=payload.note or "")
     )
 
 
@@ -177,7 +180,7 @@ def supply_answers(
     """Answer questions of the case (e.g. what screening found missing)."""
     user = _user(request)
     case = case_get(user=user, reference=reference)
-    return _detail(services.case_supply_answers(case=case, actor=user, answers=payload.answers))
+    return _detail(case_supply_answers(case=case, actor=user, answers=payload.answers))
 
 
 @cases.post("/cases/{reference}/documents", response={201: schemas.CaseOut, **ERRORS})
@@ -190,7 +193,7 @@ def add_document(
     """Upload a document (PDF, PNG, JPEG, TIFF, DOCX, XLSX, ODT), optionally for a requirement."""
     user = _user(request)
     case = case_get(user=user, reference=reference)
-    services.case_add_document(case=case, actor=user, upload=file, requirement_key=requirement)
+    case_add_document(case=case, actor=user, upload=file, requirement_key=requirement)
     return Status(201, _detail(case_get(user=user, reference=reference)))
 
 
@@ -201,7 +204,7 @@ def record_decision(
     """The municipality's answer is delivered (staff): the case becomes answered."""
     user = _user(request)
     case = case_get(user=user, reference=reference)
-    return _detail(services.case_record_decision(case=case, actor=user, summary=payload.summary))
+    return _detail(case_record_decision(case=case, actor=user, summary=payload.summary))
 
 
 @cases.post("/cases/{reference}/close", response={200: schemas.CaseOut, **ERRORS})
@@ -211,7 +214,7 @@ def close_case(
     user = _user(request)
     case = case_get(user=user, reference=reference)
     note = payload.note if payload and payload.note else ""
-    return _detail(services.case_close(case=case, actor=user, note=note))
+    return _detail(case_close(case=case, actor=user, note=note))
 
 
 @cases.post("/cases/{reference}/withdraw", response={200: schemas.CaseOut, **ERRORS})
@@ -221,7 +224,7 @@ def withdraw_case(
     user = _user(request)
     case = case_get(user=user, reference=reference)
     reason = payload.reason if payload and payload.reason else ""
-    return _detail(services.case_withdraw(case=case, actor=user, reason=reason))
+    return _detail(case_withdraw(case=case, actor=user, reason=reason))
 
 
 @businesses.get("/businesses/{cvr}", response={200: schemas.BusinessOut, **ERRORS})

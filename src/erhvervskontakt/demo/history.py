@@ -23,8 +23,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.calendar.workdays import WorkingCalendar
-from erhvervskontakt.cases import rules, services
+from erhvervskontakt.cases import rules
 from erhvervskontakt.cases.models import OPEN_STATUSES, Case, CaseStatus, Channel
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.lifecycle import case_close, case_withdraw
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.catalogue.selectors import service_type_list
 from erhvervskontakt.common import clock
@@ -372,9 +379,7 @@ class History:
         label = self.catalogue_label(plan, key)
         data = tiny_pdf(label, plan.biz.spec.name, plan.case.reference)
         upload = SimpleUploadedFile(f"{key}.pdf", data, content_type="application/pdf")
-        services.case_add_document(
-            case=plan.case, actor=plan.uploader, upload=upload, requirement_key=key
-        )
+        case_add_document(case=plan.case, actor=plan.uploader, upload=upload, requirement_key=key)
 
     def catalogue_label(self, plan: Plan, key: str) -> str:
         for code in plan.codes:
@@ -385,7 +390,7 @@ class History:
 
     def intake(self, plan: Plan) -> None:
         staff_registered = plan.registrar.is_staff and plan.channel != Channel.API
-        plan.case = services.inquiry_submit(
+        plan.case = inquiry_submit(
             actor=plan.registrar,
             cvr=plan.biz.business.cvr,
             service_types=plan.codes,
@@ -432,7 +437,7 @@ class History:
             return
         contact = plan.case.business.contact_person
         actor = contact if contact in self.coordinators else self.rng.choice(self.coordinators)
-        plan.case = services.case_screen(
+        plan.case = case_screen(
             case=plan.case, actor=actor, note=self.rng.choice(content.SCREENING_NOTES)
         )
         today = clock.local_date(clock.now())
@@ -477,9 +482,7 @@ class History:
         assert plan.case is not None
         answers = {k: plan.later_answers.pop(k) for k in keys if k in plan.later_answers}
         if answers:
-            plan.case = services.case_supply_answers(
-                case=plan.case, actor=plan.uploader, answers=answers
-            )
+            plan.case = case_supply_answers(case=plan.case, actor=plan.uploader, answers=answers)
         for key in [k for k in keys if k in plan.later_documents]:
             plan.later_documents.remove(key)
             self._document(plan, key)
@@ -514,7 +517,7 @@ class History:
         if len({self.catalogue[c].department_id for c in plan.codes}) > 1:
             # Several departments: the coordinator gives the answer (decision 6).
             actor = plan.case.coordinator or self.rng.choice(self.coordinators)
-        plan.case = services.case_record_decision(
+        plan.case = case_record_decision(
             case=plan.case, actor=actor, summary=content.decision_summary(plan.codes, self.rng)
         )
         if plan.close:
@@ -529,7 +532,7 @@ class History:
         if plan.case.status != CaseStatus.ANSWERED:
             return
         actor = plan.case.coordinator or self.rng.choice(self.coordinators)
-        services.case_close(case=plan.case, actor=actor)
+        case_close(case=plan.case, actor=actor)
 
     def withdraw(self, plan: Plan) -> None:
         if not self._open(plan):
@@ -540,9 +543,7 @@ class History:
             if not plan.uploader.is_staff
             else (plan.case.coordinator or self.rng.choice(self.coordinators))
         )
-        services.case_withdraw(
-            case=plan.case, actor=actor, reason=self.rng.choice(content.WITHDRAW_REASONS)
-        )
+        case_withdraw(case=plan.case, actor=actor, reason=self.rng.choice(content.WITHDRAW_REASONS))
 
     def change_coordinator(self, plan: Plan) -> None:
         assert plan.case is not None
@@ -550,7 +551,7 @@ class History:
         if plan.case.status not in OPEN_STATUSES or plan.case.coordinator is None:
             return
         others = [u for u in self.coordinators if u.pk != plan.case.coordinator_id]
-        services.case_change_coordinator(
+        case_change_coordinator(
             case=plan.case,
             actor=self.staff[content.HEAD_USERNAME],
             coordinator=self.rng.choice(others),

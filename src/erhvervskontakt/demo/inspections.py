@@ -24,10 +24,34 @@ import random
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, Membership, ProductionUnit
 from erhvervskontakt.businesses.services import production_unit_register
-from erhvervskontakt.cases import services as case_services
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.lifecycle import case_close
+from erhvervskontakt.cases.services.plan import deliverable_mark_delivered
 from erhvervskontakt.common import clock
-from erhvervskontakt.inspections import rules, services
+from erhvervskontakt.inspections import rules
 from erhvervskontakt.inspections.models import Visit
+from erhvervskontakt.inspections.services.carrying_out import (
+    enforcement_add,
+    finding_add,
+    visit_mark_visited,
+)
+from erhvervskontakt.inspections.services.register import (
+    inspection_record,
+    register_entry_add,
+    risk_assessment_record,
+)
+from erhvervskontakt.inspections.services.reporting import (
+    visit_publish,
+    visit_report_send,
+    visit_report_update,
+)
+from erhvervskontakt.inspections.services.visits import (
+    visit_cancel,
+    visit_choose_slot,
+    visit_create,
+    visit_fix_time,
+    visit_offer_slots,
+)
 from erhvervskontakt.surveys import services as survey_services
 from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.surveys.selectors import survey_wanted
@@ -111,7 +135,7 @@ def load_inspections(*, rng: random.Random, businesses: list[Business]) -> int:
             if newcomer
             else dt.date(rng.randrange(2010, year - 1), 1, 1)
         )
-        services.register_entry_add(
+        register_entry_add(
             unit=unit,
             category=category,
             valid_from=registered,
@@ -123,7 +147,7 @@ def load_inspections(*, rng: random.Random, businesses: list[Business]) -> int:
             continue
         # An older assessment for some, and the current one.
         if rng.random() < 0.3:
-            services.risk_assessment_record(
+            risk_assessment_record(
                 unit=unit,
                 actor=inspector,
                 scores=_scores(rng, category),
@@ -138,16 +162,14 @@ def load_inspections(*, rng: random.Random, businesses: list[Business]) -> int:
         if rng.random() < chance:
             basic_year = rng.randrange(min(periods_first, year - 2), year + 1)
             last_visit = _day_in(rng, basic_year, today)
-            services.inspection_record(unit=unit, on=last_visit, kind="basic", actor=inspector)
+            inspection_record(unit=unit, on=last_visit, kind="basic", actor=inspector)
         if category == rules.CATEGORY_1A and rng.random() < 0.5:
             prioritised = _day_in(rng, year - 1, today)
             if last_visit is None or prioritised.year != last_visit.year:
-                services.inspection_record(
-                    unit=unit, on=prioritised, kind="prioritised", actor=inspector
-                )
+                inspection_record(unit=unit, on=prioritised, kind="prioritised", actor=inspector)
                 last_visit = max(last_visit or prioritised, prioritised)
         if rng.random() < 0.05:
-            services.inspection_record(
+            inspection_record(
                 unit=unit,
                 on=_day_in(rng, year, today),
                 kind="unplanned",
@@ -155,7 +177,7 @@ def load_inspections(*, rng: random.Random, businesses: list[Business]) -> int:
                 actor=inspector,
                 note="Klage over lugt fra naboer.",
             )
-        services.risk_assessment_record(
+        risk_assessment_record(
             unit=unit,
             actor=inspector,
             scores=current,
@@ -254,7 +276,7 @@ class _Story:
 
     def open(self, when: dt.datetime, kind: str = "basic", focus: str | None = None) -> _Story:
         with clock.travel(when):
-            self.visit = services.visit_create(
+            self.visit = visit_create(
                 unit=self.unit,
                 actor=self.inspector,
                 kind=kind,
@@ -267,9 +289,7 @@ class _Story:
         times = [(_at(day, 9), _at(day, 11)) if i % 2 == 0 else (_at(day, 13), _at(day, 15))
                  for i, day in enumerate(days)]  # fmt: skip
         with clock.travel(when):
-            self.visit = services.visit_offer_slots(
-                visit=self.visit, actor=self.inspector, slots=times
-            )
+            self.visit = visit_offer_slots(visit=self.visit, actor=self.inspector, slots=times)
         return self
 
     def choose(self, when: dt.datetime) -> _Story:
@@ -278,15 +298,13 @@ class _Story:
         first = self.visit.slots.order_by("starts_at").first()
         assert first is not None
         with clock.travel(when):
-            self.visit = services.visit_choose_slot(
-                visit=self.visit, actor=chooser, slot_id=first.pk
-            )
+            self.visit = visit_choose_slot(visit=self.visit, actor=chooser, slot_id=first.pk)
         return self
 
     def fix(self, when: dt.datetime, at: dt.datetime, reason: str = "") -> _Story:
         assert self.visit is not None
         with clock.travel(when):
-            self.visit = services.visit_fix_time(
+            self.visit = visit_fix_time(
                 visit=self.visit, actor=self.inspector, at=at, reason=reason
             )
         return self
@@ -305,19 +323,19 @@ class _Story:
         if self.visit.status != Visit.Status.BOOKED and self.visit.kind != "unplanned":
             self.fix(_at(day - dt.timedelta(days=14), 10), _at(day, 9), "Aftalt i telefonen.")
         with clock.travel(_at(day, 14)):
-            visit = services.visit_mark_visited(
+            visit = visit_mark_visited(
                 visit=self.visit, actor=self.inspector, visited_on=day, physical=True
             )
         with clock.travel(_at(day, 15)):
-            services.finding_add(
+            finding_add(
                 visit=visit, actor=self.inspector, kind="observation",
                 text=OBSERVATIONS[self.n % len(OBSERVATIONS)],
             )  # fmt: skip
-            services.finding_add(
+            finding_add(
                 visit=visit, actor=self.inspector, kind="advice", text=ADVICE[self.n % len(ADVICE)]
             )
             for k in range(agreements):
-                services.finding_add(
+                finding_add(
                     visit=visit,
                     actor=self.inspector,
                     kind="agreement",
@@ -325,7 +343,7 @@ class _Story:
                     due_date=day + dt.timedelta(days=agreed_days + 14 * k),
                 )
             if order:
-                services.enforcement_add(
+                enforcement_add(
                     visit=visit,
                     actor=self.inspector,
                     kind="order",
@@ -336,7 +354,7 @@ class _Story:
                 )
         if report != "none":
             with clock.travel(_at(day + dt.timedelta(days=1), 11)):
-                visit = services.visit_report_update(
+                visit = visit_report_update(
                     visit=visit,
                     actor=self.inspector,
                     self_monitoring="Egenkontrollen med olieudskilleren og affaldet er ført "
@@ -353,13 +371,13 @@ class _Story:
     def send_report(self, when: dt.datetime) -> _Story:
         assert self.visit is not None
         with clock.travel(when):
-            self.visit = services.visit_report_send(visit=self.visit, actor=self.inspector)
+            self.visit = visit_report_send(visit=self.visit, actor=self.inspector)
         return self
 
     def publish(self, when: dt.datetime) -> _Story:
         assert self.visit is not None
         with clock.travel(when):
-            self.visit = services.visit_publish(visit=self.visit, actor=self.inspector)
+            self.visit = visit_publish(visit=self.visit, actor=self.inspector)
         return self
 
     def survey(self, when: dt.datetime, overall: int | None) -> _Story:
@@ -395,25 +413,23 @@ class _Story:
         with clock.travel(when):
             for finding in self.visit.findings.all():
                 if finding.deliverable is not None:
-                    case_services.deliverable_mark_delivered(
+                    deliverable_mark_delivered(
                         deliverable=finding.deliverable,
                         actor=self.inspector,
                         note="Set ved opfølgning.",
                     )
-            case = case_services.case_record_decision(
+            case = case_record_decision(
                 case=self.visit.case,
                 actor=self.inspector,
                 summary="Tilsynet er afsluttet: de aftalte løsninger er på plads.",
             )
-            case_services.case_close(case=case, actor=self.inspector)
+            case_close(case=case, actor=self.inspector)
         return self
 
     def cancel(self, when: dt.datetime, reason: str) -> _Story:
         assert self.visit is not None
         with clock.travel(when):
-            self.visit = services.visit_cancel(
-                visit=self.visit, actor=self.inspector, reason=reason
-            )
+            self.visit = visit_cancel(visit=self.visit, actor=self.inspector, reason=reason)
         return self
 
 

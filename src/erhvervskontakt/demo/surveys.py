@@ -16,8 +16,8 @@ import random
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.services.tasks import task_complete
 from erhvervskontakt.common import clock
 from erhvervskontakt.surveys import services
 from erhvervskontakt.surveys.models import Occasion
@@ -119,5 +119,5 @@ def load_surveys(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
         assert task.assignee is not None
         actor = User.objects.get(pk=task.assignee_id)
         with clock.travel(done_at):
-            case_services.task_complete(task=task, actor=actor, note=rng.choice(FOLLOW_UP_NOTES))
+            task_complete(task=task, actor=actor, note=rng.choice(FOLLOW_UP_NOTES))
     return counts

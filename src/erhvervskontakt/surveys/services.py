@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from erhvervskontakt.cases.models import Case, Event
-from erhvervskontakt.cases.services import task_create_follow_up
+from erhvervskontakt.cases.services.tasks import task_create_follow_up
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError, IllegalTransition, NotFound, ValidationFailed

@@ -15,8 +15,11 @@ import pytest
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.lifecycle import case_close, case_withdraw
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.models import ServiceType
 
 # A Friday in late November 2026, 10:00 in Copenhagen (09:00 UTC).
@@ -73,7 +76,7 @@ def make_case(
     ) -> Case:
         complete = status not in (CaseStatus.RECEIVED, CaseStatus.AWAITING_BUSINESS)
         answers = {"areal": 12} if complete and "udeservering" in service_types else None
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=actor or owner,
             cvr=cvr or business.cvr,
             service_types=list(service_types),
@@ -84,15 +87,15 @@ def make_case(
         if status == CaseStatus.RECEIVED:
             return case
         if status == CaseStatus.WITHDRAWN:
-            return services.case_withdraw(case=case, actor=actor or owner)
-        case = services.case_screen(case=case, actor=karen)
+            return case_withdraw(case=case, actor=actor or owner)
+        case = case_screen(case=case, actor=karen)
         if status in (CaseStatus.AWAITING_BUSINESS, CaseStatus.IN_PROGRESS):
             assert case.status == status
             return case
-        case = services.case_record_decision(case=case, actor=karen, summary="Tilladelse givet.")
+        case = case_record_decision(case=case, actor=karen, summary="Tilladelse givet.")
         if status == CaseStatus.ANSWERED:
             return case
         assert status == CaseStatus.CLOSED
-        return services.case_close(case=case, actor=karen)
+        return case_close(case=case, actor=karen)
 
     return make

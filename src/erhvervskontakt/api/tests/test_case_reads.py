@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import CaseStatus
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.screening import case_screen
 
 from .conftest import FRIDAY
 from .support import CASE_FIELDS, assert_error
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _received(karen, business, when: dt.datetime):
     """A case staff registered as received at ``when`` (for ordering and overdue tests)."""
-    return services.inquiry_submit(
+    return inquiry_submit(
         actor=karen,
         cvr=business.cvr,
         service_types=["raadgivning"],
@@ -34,7 +35,7 @@ def _received(karen, business, when: dt.datetime):
 def test_case_has_every_field_of_the_contract_in_its_documented_shape(
     http, friday, owner, karen, business, catalogue
 ):
-    case = services.inquiry_submit(
+    case = inquiry_submit(
         actor=owner,
         cvr=business.cvr,
         service_types=["byggetilladelse-erhverv", "udeservering"],
@@ -42,7 +43,7 @@ def test_case_has_every_field_of_the_contract_in_its_documented_shape(
         contact={"name": "Ejer", "email": "ejer@fynsk.dk"},
         answers={"matrikel": "12a", "areal": 10},
     )
-    services.case_screen(case=case, actor=karen)
+    case_screen(case=case, actor=karen)
 
     shown = http(owner).get(f"/cases/{case.reference}").json()
 

@@ -14,8 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, Deliverable, Event, Task
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.screening import case_screen
 
 from .support import PDF_BYTES, PNG_BYTES
 
@@ -29,7 +32,7 @@ MAX_QUERIES = 12
 
 def _rich_case(owner, karen, business) -> Case:
     """A screened case of three departments: 3 tasks, 8 deliverables, documents, ~20 events."""
-    case = services.inquiry_submit(
+    case = inquiry_submit(
         actor=owner,
         cvr=business.cvr,
         service_types=["byggetilladelse-erhverv", "miljoegodkendelse", "udeservering"],
@@ -37,17 +40,17 @@ def _rich_case(owner, karen, business) -> Case:
         contact={"name": "Ejer", "email": "ejer@fynsk.dk"},
         answers={"matrikel": "12a"},
     )
-    case = services.case_screen(case=case, actor=karen)
-    services.case_supply_answers(
+    case = case_screen(case=case, actor=karen)
+    case_supply_answers(
         case=case, actor=owner, answers={"etageareal": 1200, "areal": 30, "listepunkt": "K206"}
     )
-    services.case_add_document(
+    case_add_document(
         case=case,
         actor=owner,
         upload=SimpleUploadedFile("tegninger.pdf", PDF_BYTES),
         requirement_key="tegninger",
     )
-    services.case_add_document(
+    case_add_document(
         case=case,
         actor=owner,
         upload=SimpleUploadedFile("skema.pdf", PDF_BYTES),
@@ -59,10 +62,8 @@ def _rich_case(owner, karen, business) -> Case:
 def _grow(case: Case, owner) -> None:
     """More events, answers and documents on ``case``."""
     for area in (31, 32, 33):
-        services.case_supply_answers(case=case, actor=owner, answers={"areal": area})
-    services.case_add_document(
-        case=case, actor=owner, upload=SimpleUploadedFile("foto.png", PNG_BYTES)
-    )
+        case_supply_answers(case=case, actor=owner, answers={"areal": area})
+    case_add_document(case=case, actor=owner, upload=SimpleUploadedFile("foto.png", PNG_BYTES))
 
 
 def _measure(client, token_for, user, url: str) -> tuple[int, Any]:

@@ -1,6 +1,10 @@
 """Fixtures for the case service tests: an inquiry as a business would send it, small real
 files, a second building service type in Byggeri, and helpers that say "nothing changed".
 
+``case_in(status)`` brings an outdoor-serving case to a state through the services, and
+``building_case`` is a screened building case awaiting its drawings (the lifecycle, decision,
+coordinator, answer and document tests).
+
 Dates in these tests are local to Europe/Copenhagen and the clock is frozen with
 time-machine; expected dates are literals worked out by hand in comments beside them.
 """
@@ -14,11 +18,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, BusinessEvent
 from erhvervskontakt.businesses.tests.factories import BusinessFactory
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import (
     Answer,
     Case,
@@ -30,6 +34,11 @@ from erhvervskontakt.cases.models import (
     ReferenceCounter,
     Task,
 )
+from erhvervskontakt.cases.selectors import case_missing
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.lifecycle import case_close, case_withdraw
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
 from erhvervskontakt.common.tests.files import pdf_bytes as pdf_bytes_of
 from erhvervskontakt.common.tests.files import png_bytes as png_bytes_of
@@ -79,7 +88,7 @@ def submit(
             "answers": {"areal": 12},
         }
         payload.update(fields)
-        return services.inquiry_submit(actor=actor or owner, **payload)
+        return inquiry_submit(actor=actor or owner, **payload)
 
     return make
 
@@ -179,3 +188,53 @@ def png_bytes() -> bytes:
 @pytest.fixture
 def pdf_bytes() -> bytes:
     return pdf_bytes_of()
+
+
+@pytest.fixture
+def case_in(submit, karen, owner, time_machine) -> Callable[[str], Case]:
+    """``case_in(status)``: an outdoor-serving case brought to that state through the
+    services (received Fri 27 Nov, screened Mon 30 Nov; the clock then stays on Mon 30 Nov
+    13:00)."""
+
+    def make(status: str) -> Case:
+        time_machine.move_to(cph(2026, 11, 27, 9), tick=False)
+        complete = status not in (CaseStatus.AWAITING_BUSINESS,)
+        case = submit(answers={"areal": 12} if complete else {})
+        time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
+        if status == CaseStatus.WITHDRAWN:
+            case = case_withdraw(case=case, actor=owner)
+        elif status != CaseStatus.RECEIVED:
+            case = case_screen(case=case, actor=karen)
+        if status in (CaseStatus.ANSWERED, CaseStatus.CLOSED):
+            case = case_record_decision(case=case, actor=karen, summary="Tilladelse.")
+        if status == CaseStatus.CLOSED:
+            case = case_close(case=case, actor=karen)
+        assert case.status == status
+        time_machine.move_to(cph(2026, 11, 30, 13), tick=False)
+        return case
+
+    return make
+
+
+def upload(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def building_case(submit, karen, time_machine) -> Case:
+    """A building case awaiting its drawings (tegninger), screened Mon 30 Nov 2026."""
+    time_machine.move_to(cph(2026, 11, 27, 9), tick=False)
+    case = submit(
+        service_types=["byggetilladelse-erhverv", "udeservering"],
+        answers={"matrikel": "12a", "etageareal": 900, "areal": 10},
+    )
+    time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
+    return case_screen(case=case, actor=karen)
+
+
+UTC = dt.UTC
+NEW_CVR = "13585628"  # valid (modulus 11), not used by any fixture
+
+
+def missing_keys(case: Case) -> list[str]:
+    return [item.key for item in case_missing(case)]

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, IdempotencyKey, ReferenceCounter
+from erhvervskontakt.cases.services.intake import inquiry_submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,7 +58,7 @@ def test_twenty_simultaneous_intakes_get_twenty_distinct_sequential_references(
     frozen, catalogue, owner, business
 ):
     def intake(i: int) -> str:
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=owner,
             cvr=business.cvr,
             service_types=["udeservering"],
@@ -79,7 +79,7 @@ def test_twenty_simultaneous_intakes_get_twenty_distinct_sequential_references(
 
 def test_simultaneous_intakes_for_a_new_business_register_it_once(frozen, catalogue, karen):
     def intake(i: int) -> int:
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=karen,
             cvr="13585628",
             business_name="Nyt Bryggeri ApS",
@@ -100,7 +100,7 @@ def test_the_same_idempotency_key_from_five_threads_makes_exactly_one_case(
     frozen, catalogue, owner, business
 ):
     def intake(i: int) -> tuple[str, bool]:
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=owner,
             cvr=business.cvr,
             service_types=["udeservering"],

@@ -6,9 +6,16 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, Channel, Document, Event, Message
 from erhvervskontakt.cases.selectors import case_get, case_missing, draft_get
+from erhvervskontakt.cases.services.drafts import (
+    draft_add_document,
+    draft_create,
+    draft_submit,
+    draft_update,
+)
+from erhvervskontakt.cases.services.lifecycle import case_withdraw
+from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.common.errors import Forbidden, IllegalTransition, NotFound, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +24,8 @@ pytestmark = pytest.mark.django_db
 def test_business_and_coordinator_exchange_messages_on_the_timeline(submit, owner, karen):
     case = submit()
 
-    services.case_message_post(case=case, actor=owner, body="Kan vi stille parasoller op?")
-    services.case_message_post(case=case, actor=karen, body="Ja, inden for arealet.")
+    case_message_post(case=case, actor=owner, body="Kan vi stille parasoller op?")
+    case_message_post(case=case, actor=karen, body="Ja, inden for arealet.")
 
     seen = case_get(user=owner, reference=case.reference)
     assert [m.body for m in seen.messages.all()] == [
@@ -34,7 +41,7 @@ def test_business_and_coordinator_exchange_messages_on_the_timeline(submit, owne
 def test_an_internal_note_is_never_shown_to_the_business(submit, owner, karen):
     case = submit()
 
-    services.case_message_post(case=case, actor=karen, body="Naboklage i 2024", internal=True)
+    case_message_post(case=case, actor=karen, body="Naboklage i 2024", internal=True)
 
     as_business = case_get(user=owner, reference=case.reference)
     assert list(as_business.messages.all()) == []
@@ -49,7 +56,7 @@ def test_a_business_user_cannot_write_an_internal_note(submit, owner):
     case = submit()
 
     with pytest.raises(Forbidden):
-        services.case_message_post(case=case, actor=owner, body="hemmeligt", internal=True)
+        case_message_post(case=case, actor=owner, body="hemmeligt", internal=True)
 
     assert Message.objects.count() == 0
 
@@ -59,7 +66,7 @@ def test_another_business_cannot_write_on_the_case(submit, other_owner):
     events = Event.objects.count()
 
     with pytest.raises(NotFound):
-        services.case_message_post(case=case, actor=other_owner, body="Hej")
+        case_message_post(case=case, actor=other_owner, body="Hej")
 
     assert (Message.objects.count(), Event.objects.count()) == (0, events)
 
@@ -69,17 +76,17 @@ def test_an_empty_or_overlong_message_is_refused(submit, owner, body):
     case = submit()
 
     with pytest.raises(ValidationFailed) as refused:
-        services.case_message_post(case=case, actor=owner, body=body)
+        case_message_post(case=case, actor=owner, body=body)
 
     assert list(refused.value.errors) == ["body"]
     assert Message.objects.count() == 0
 
 
 def test_no_messages_on_a_withdrawn_case(submit, owner):
-    case = services.case_withdraw(case=submit(), actor=owner)
+    case = case_withdraw(case=submit(), actor=owner)
 
     with pytest.raises(IllegalTransition):
-        services.case_message_post(case=case, actor=owner, body="Hej igen")
+        case_message_post(case=case, actor=owner, body="Hej igen")
 
 
 # --- drafts ------------------------------------------------------------------------------
@@ -90,22 +97,22 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 
 def test_a_draft_keeps_each_step_and_becomes_a_portal_case(owner, business, catalogue, pdf_bytes):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_update(
+    draft = draft_create(actor=owner, business=business)
+    draft_update(
         draft=draft,
         actor=owner,
         service_types=["byggetilladelse-erhverv", "udeservering"],
         description="Ny lagerhal og borde ude",
         step=2,
     )
-    services.draft_update(
+    draft_update(
         draft=draft,
         actor=owner,
         answers={"matrikel": "12a", "etageareal": 900, "areal": 10, "ibrugtagning": ""},
         contact={"name": "Eva Ejer", "email": "eva@fynsk.dk"},
         step=3,
     )
-    services.draft_add_document(
+    draft_add_document(
         draft=draft,
         actor=owner,
         upload=upload("tegning.pdf", pdf_bytes),
@@ -117,7 +124,7 @@ def test_a_draft_keeps_each_step_and_becomes_a_portal_case(owner, business, cata
     assert again.step == 3
     assert again.data["answers"] == {"matrikel": "12a", "etageareal": 900, "areal": 10}
 
-    case = services.draft_submit(draft=again, actor=owner)
+    case = draft_submit(draft=again, actor=owner)
 
     assert case.channel == Channel.PORTAL
     assert [st.code for st in case.service_types.all()] == [
@@ -132,8 +139,8 @@ def test_a_draft_keeps_each_step_and_becomes_a_portal_case(owner, business, cata
 
 
 def test_submitting_a_draft_twice_makes_one_case(owner, business, catalogue):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_update(
+    draft = draft_create(actor=owner, business=business)
+    draft_update(
         draft=draft,
         actor=owner,
         service_types=["raadgivning"],
@@ -141,8 +148,8 @@ def test_submitting_a_draft_twice_makes_one_case(owner, business, catalogue):
         contact={"name": "Eva", "email": "eva@fynsk.dk"},
     )
 
-    first = services.draft_submit(draft=draft, actor=owner)
-    second = services.draft_submit(draft=draft, actor=owner)
+    first = draft_submit(draft=draft, actor=owner)
+    second = draft_submit(draft=draft, actor=owner)
 
     assert second.pk == first.pk
     assert Case.objects.count() == 1
@@ -151,8 +158,8 @@ def test_submitting_a_draft_twice_makes_one_case(owner, business, catalogue):
 def test_a_draft_with_a_missing_document_is_submitted_and_says_what_is_missing(
     owner, business, catalogue
 ):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_update(
+    draft = draft_create(actor=owner, business=business)
+    draft_update(
         draft=draft,
         actor=owner,
         service_types=["byggetilladelse-erhverv"],
@@ -161,7 +168,7 @@ def test_a_draft_with_a_missing_document_is_submitted_and_says_what_is_missing(
         answers={"matrikel": "12a", "etageareal": 900},
     )
 
-    case = services.draft_submit(draft=draft, actor=owner)
+    case = draft_submit(draft=draft, actor=owner)
 
     assert [m.key for m in case_missing(case)] == ["tegninger"]
 
@@ -169,15 +176,15 @@ def test_a_draft_with_a_missing_document_is_submitted_and_says_what_is_missing(
 def test_a_new_upload_for_a_requirement_replaces_the_earlier_one(
     owner, business, catalogue, pdf_bytes, png_bytes
 ):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_update(draft=draft, actor=owner, service_types=["byggetilladelse-erhverv"])
-    services.draft_add_document(
+    draft = draft_create(actor=owner, business=business)
+    draft_update(draft=draft, actor=owner, service_types=["byggetilladelse-erhverv"])
+    draft_add_document(
         draft=draft, actor=owner, upload=upload("a.pdf", pdf_bytes), requirement_key="tegninger"
     )
-    services.draft_add_document(
+    draft_add_document(
         draft=draft, actor=owner, upload=upload("b.png", png_bytes), requirement_key="tegninger"
     )
-    services.draft_update(
+    draft_update(
         draft=draft,
         actor=owner,
         description="Hal",
@@ -185,7 +192,7 @@ def test_a_new_upload_for_a_requirement_replaces_the_earlier_one(
         answers={"matrikel": "1", "etageareal": 1},
     )
 
-    case = services.draft_submit(draft=draft, actor=owner)
+    case = draft_submit(draft=draft, actor=owner)
 
     assert list(Document.objects.filter(case=case).values_list("original_name", flat=True)) == [
         "b.png"
@@ -193,33 +200,33 @@ def test_a_new_upload_for_a_requirement_replaces_the_earlier_one(
 
 
 def test_answers_of_a_deselected_service_type_are_dropped(owner, business, catalogue):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_update(draft=draft, actor=owner, service_types=["udeservering"])
-    services.draft_update(draft=draft, actor=owner, answers={"areal": 12})
+    draft = draft_create(actor=owner, business=business)
+    draft_update(draft=draft, actor=owner, service_types=["udeservering"])
+    draft_update(draft=draft, actor=owner, answers={"areal": 12})
 
-    services.draft_update(draft=draft, actor=owner, service_types=["raadgivning"])
+    draft_update(draft=draft, actor=owner, service_types=["raadgivning"])
 
     assert draft_get(user=owner, pk=draft.pk).data["answers"] == {}
 
 
 def test_a_bad_answer_in_a_draft_is_refused_and_the_draft_kept(owner, business, catalogue):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_update(draft=draft, actor=owner, service_types=["udeservering"])
-    services.draft_update(draft=draft, actor=owner, answers={"areal": 12})
+    draft = draft_create(actor=owner, business=business)
+    draft_update(draft=draft, actor=owner, service_types=["udeservering"])
+    draft_update(draft=draft, actor=owner, answers={"areal": 12})
 
     with pytest.raises(ValidationFailed) as refused:
-        services.draft_update(draft=draft, actor=owner, answers={"areal": "tolv"})
+        draft_update(draft=draft, actor=owner, answers={"areal": "tolv"})
 
     assert list(refused.value.errors) == ["answers.areal"]
     assert draft_get(user=owner, pk=draft.pk).data["answers"] == {"areal": 12}
 
 
 def test_a_draft_is_its_authors_alone(owner, other_owner, business, catalogue):
-    draft = services.draft_create(actor=owner, business=business)
+    draft = draft_create(actor=owner, business=business)
 
     with pytest.raises(NotFound):
         draft_get(user=other_owner, pk=draft.pk)
     with pytest.raises(NotFound):
-        services.draft_update(draft=draft, actor=other_owner, description="overtaget")
+        draft_update(draft=draft, actor=other_owner, description="overtaget")
     with pytest.raises(NotFound):
-        services.draft_create(actor=other_owner, business=business)
+        draft_create(actor=other_owner, business=business)

@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import CaseStatus, Deliverable, Event
 from erhvervskontakt.cases.selectors import case_missing
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.screening import case_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def awaiting(submit, karen, time_machine):
         time_machine.move_to(screen_at - dt.timedelta(days=3), tick=False)
         case = submit(**fields)
         time_machine.move_to(screen_at, tick=False)
-        case = services.case_screen(case=case, actor=karen)
+        case = case_screen(case=case, actor=karen)
         assert case.status == CaseStatus.AWAITING_BUSINESS
         return case
 
@@ -61,7 +63,7 @@ def test_supplying_the_missing_answer_resumes_and_moves_the_estimate(awaiting, o
     events_before = case.events.count()
 
     time_machine.move_to(cph(2026, 12, 3, 11), tick=False)  # Thu: 3 working days later
-    resumed = services.case_supply_answers(case=case, actor=owner, answers={"areal": 14})
+    resumed = case_supply_answers(case=case, actor=owner, answers={"areal": 14})
 
     assert resumed.status == CaseStatus.IN_PROGRESS
     # Paused Tue 1, Wed 2, Thu 3 Dec = 3 working days; Mon 14 Dec + 3 = Thu 17 Dec.
@@ -90,7 +92,7 @@ def test_the_delivery_plan_follows_the_material(awaiting, owner, time_machine):
     case = awaiting(service_types=["udeservering"], answers={})
 
     time_machine.move_to(cph(2026, 12, 3, 11), tick=False)
-    services.case_supply_answers(case=case, actor=owner, answers={"areal": 14})
+    case_supply_answers(case=case, actor=owner, answers={"areal": 14})
 
     business_line = case.deliverables.get(party=Deliverable.Party.BUSINESS)
     assert business_line.status == Deliverable.Status.DELIVERED
@@ -110,7 +112,7 @@ def test_fully_informed_is_the_day_the_last_item_arrived(awaiting, owner, time_m
     events_before = case.events.count()
 
     time_machine.move_to(cph(2026, 12, 7, 14), tick=False)  # Mon: 5 working days later
-    document = services.case_add_document(
+    document = case_add_document(
         case=case,
         actor=owner,
         upload=SimpleUploadedFile("tegninger.pdf", pdf_bytes, content_type="application/pdf"),
@@ -146,7 +148,7 @@ def test_supplying_part_of_the_missing_material_keeps_the_case_paused(
     events_before = case.events.count()
 
     time_machine.move_to(cph(2026, 12, 3, 11), tick=False)
-    partly = services.case_supply_answers(case=case, actor=owner, answers={"etageareal": 900})
+    partly = case_supply_answers(case=case, actor=owner, answers={"etageareal": 900})
 
     assert partly.status == CaseStatus.AWAITING_BUSINESS
     assert partly.paused_since == dt.date(2026, 11, 30)
@@ -163,7 +165,7 @@ def test_supplying_part_of_the_missing_material_keeps_the_case_paused(
 
     # The rest arrives Mon 7 Dec: the whole pause from Mon 30 Nov counts (5 working days).
     time_machine.move_to(cph(2026, 12, 7, 9), tick=False)
-    services.case_add_document(
+    case_add_document(
         case=case,
         actor=owner,
         upload=SimpleUploadedFile("tegning.png", png_bytes, content_type="image/png"),
@@ -184,7 +186,7 @@ def test_a_pause_over_christmas_counts_only_working_days(awaiting, owner, time_m
     assert case.estimated_answer_date == dt.date(2027, 1, 8)
 
     time_machine.move_to(cph(2027, 1, 4, 8, 30), tick=False)
-    resumed = services.case_supply_answers(case=case, actor=owner, answers={"areal": 14})
+    resumed = case_supply_answers(case=case, actor=owner, answers={"areal": 14})
 
     # Paused: Tue 22, Wed 23, Mon 28, Tue 29, Wed 30 Dec, Mon 4 Jan = 6 working days
     # (24–27 Dec and 31 Dec – 3 Jan are closed). Fri 8 Jan + 6: 11, 12, 13, 14, 15, Mon 18.
@@ -200,7 +202,7 @@ def test_material_arriving_on_a_saturday_counts_the_working_days_before_it(
     case = awaiting(service_types=["udeservering"], answers={})
 
     time_machine.move_to(cph(2026, 12, 5, 12), tick=False)  # Saturday
-    resumed = services.case_supply_answers(case=case, actor=owner, answers={"areal": 14})
+    resumed = case_supply_answers(case=case, actor=owner, answers={"areal": 14})
 
     # Paused Tue 1 – Fri 4 Dec = 4 working days; Mon 14 Dec + 4 = Fri 18 Dec.
     assert resumed.estimated_answer_date == dt.date(2026, 12, 18)
@@ -214,7 +216,7 @@ def test_material_arriving_on_the_screening_day_does_not_move_the_estimate(
     case = awaiting(service_types=["udeservering"], answers={})
 
     time_machine.move_to(cph(2026, 11, 30, 15), tick=False)  # same day, afternoon
-    resumed = services.case_supply_answers(case=case, actor=owner, answers={"areal": 14})
+    resumed = case_supply_answers(case=case, actor=owner, answers={"areal": 14})
 
     assert resumed.status == CaseStatus.IN_PROGRESS
     assert resumed.paused_working_days == 0
@@ -228,7 +230,7 @@ def test_material_arriving_after_the_business_deadline_is_marked_late(
     case = awaiting(service_types=["udeservering"], answers={})
 
     time_machine.move_to(cph(2026, 12, 15, 10), tick=False)  # deadline was Mon 14 Dec
-    resumed = services.case_supply_answers(case=case, actor=owner, answers={"areal": 14})
+    resumed = case_supply_answers(case=case, actor=owner, answers={"areal": 14})
 
     delivered = resumed.events.get(kind="deliverable_delivered")
     assert delivered.text == "Leveret af virksomheden: Oplys: Areal i m² (efter fristen)."
@@ -241,7 +243,7 @@ def test_staff_can_supply_material_on_the_business_s_behalf(awaiting, lars, time
     case = awaiting(service_types=["udeservering"], answers={})
 
     time_machine.move_to(cph(2026, 12, 3, 11), tick=False)
-    resumed = services.case_supply_answers(case=case, actor=lars, answers={"areal": 14})
+    resumed = case_supply_answers(case=case, actor=lars, answers={"areal": 14})
 
     assert resumed.status == CaseStatus.IN_PROGRESS
     assert resumed.answers.get(key="areal").provided_by == lars

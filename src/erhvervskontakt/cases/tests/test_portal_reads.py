@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from erhvervskontakt.businesses.models import Membership
 from erhvervskontakt.businesses.selectors import business_list
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Deliverable
 from erhvervskontakt.cases.selectors import (
     case_get,
@@ -23,12 +22,20 @@ from erhvervskontakt.cases.selectors import (
     draft_service_types,
     draft_submitted_reference,
 )
+from erhvervskontakt.cases.services.drafts import (
+    draft_add_document,
+    draft_create,
+    draft_submit,
+    draft_update,
+)
+from erhvervskontakt.cases.services.lifecycle import case_withdraw
+from erhvervskontakt.cases.services.screening import case_screen
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_next_business_deliverable_is_the_pending_one_due_first(submit, owner, karen):
-    case = services.case_screen(
+    case = case_screen(
         case=submit(service_types=["byggetilladelse-erhverv"], answers={}), actor=karen
     )
     first, second = Deliverable.objects.filter(case=case, party="business").order_by("id")[:2]
@@ -40,14 +47,14 @@ def test_the_next_business_deliverable_is_the_pending_one_due_first(submit, owne
 
 
 def test_there_is_no_next_deliverable_when_the_business_owes_nothing(submit, owner, karen):
-    case = services.case_screen(case=submit(), actor=karen)  # complete: only the answer is owed
+    case = case_screen(case=submit(), actor=karen)  # complete: only the answer is owed
 
     assert case_next_business_deliverable(case_get(user=owner, reference=case.reference)) is None
 
 
 def test_the_list_keeps_open_or_closed_cases(submit, owner):
     open_case = submit()
-    withdrawn = services.case_withdraw(case=submit(), actor=owner)
+    withdrawn = case_withdraw(case=submit(), actor=owner)
 
     assert case_list(user=owner, is_open=True).items == [open_case]
     assert case_list(user=owner, is_open=False).items == [withdrawn]
@@ -57,8 +64,8 @@ def test_the_list_keeps_open_or_closed_cases(submit, owner):
 def test_draft_requirements_ask_a_shared_key_once_and_missing_counts_answers_and_documents(
     owner, business, catalogue, pdf_bytes
 ):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_update(
+    draft = draft_create(actor=owner, business=business)
+    draft_update(
         draft=draft,
         actor=owner,
         service_types=["miljoegodkendelse", "byggetilladelse-erhverv"],
@@ -86,8 +93,8 @@ def test_draft_requirements_ask_a_shared_key_once_and_missing_counts_answers_and
         "tegninger",
     }
 
-    services.draft_update(draft=draft, actor=owner, answers={"matrikel": "12a"})
-    services.draft_add_document(
+    draft_update(draft=draft, actor=owner, answers={"matrikel": "12a"})
+    draft_add_document(
         draft=draft,
         actor=owner,
         upload=SimpleUploadedFile("t.pdf", pdf_bytes),
@@ -101,21 +108,21 @@ def test_draft_requirements_ask_a_shared_key_once_and_missing_counts_answers_and
 def test_drafts_are_listed_for_their_user_and_lead_to_their_case_once_submitted(
     owner, other_owner, business, other_business, catalogue
 ):
-    draft = services.draft_create(actor=owner, business=business)
-    services.draft_create(actor=other_owner, business=other_business)
+    draft = draft_create(actor=owner, business=business)
+    draft_create(actor=other_owner, business=other_business)
 
     assert draft_list(user=owner) == [draft]
     assert draft_list(user=owner, business=other_business) == []
     assert draft_submitted_reference(user=owner, pk=draft.pk) is None
 
-    services.draft_update(
+    draft_update(
         draft=draft,
         actor=owner,
         service_types=["raadgivning"],
         description="Råd om placering",
         contact={"name": "Eva", "email": "eva@fynsk.dk"},
     )
-    case = services.draft_submit(draft=draft, actor=owner)
+    case = draft_submit(draft=draft, actor=owner)
 
     assert draft_list(user=owner) == []
     assert draft_submitted_reference(user=owner, pk=draft.pk) == case.reference

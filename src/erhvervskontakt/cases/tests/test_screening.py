@@ -16,8 +16,10 @@ import pytest
 
 from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.businesses.models import BusinessEvent
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import CaseStatus, Deliverable, Event, Task
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.models import Municipality
 from erhvervskontakt.common.errors import Forbidden, IllegalTransition, ValidationFailed
 
@@ -53,7 +55,7 @@ def test_a_business_user_cannot_screen(received, owner, karen, state_of):
     before = state_of(case)
 
     with pytest.raises(Forbidden):
-        services.case_screen(case=case, actor=owner)
+        case_screen(case=case, actor=owner)
 
     assert state_of(case) == before
     assert not BusinessEvent.objects.exists()
@@ -66,7 +68,7 @@ def test_an_inactive_staff_member_cannot_screen(received, karen, lars, state_of)
     before = state_of(case)
 
     with pytest.raises(Forbidden):
-        services.case_screen(case=case, actor=lars)
+        case_screen(case=case, actor=lars)
 
     assert state_of(case) == before
 
@@ -74,24 +76,24 @@ def test_an_inactive_staff_member_cannot_screen(received, karen, lars, state_of)
 def test_a_caseworker_may_screen(received, bodil, karen):
     case = received()
 
-    screened = services.case_screen(case=case, actor=bodil)
+    screened = case_screen(case=case, actor=bodil)
 
     assert screened.screened_by == bodil
     assert screened.coordinator == karen  # bodil is not a coordinator herself
 
 
 def test_a_case_is_screened_only_once(received, karen, lars, state_of):
-    case = services.case_screen(case=received(), actor=karen)
+    case = case_screen(case=received(), actor=karen)
     before = state_of(case)
 
     with pytest.raises(IllegalTransition):
-        services.case_screen(case=case, actor=lars)
+        case_screen(case=case, actor=lars)
 
     assert state_of(case) == before
 
 
 def test_screening_records_who_and_when(received, karen):
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     assert screened.screened_at == cph(2026, 11, 30, 9)
     assert screened.screened_by == karen
@@ -107,7 +109,7 @@ def test_screening_keeps_the_fixed_contact_person(received, business, karen, lar
     business.save()
     give_cases(lars, 3)
 
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     assert screened.coordinator == lars
     business.refresh_from_db()
@@ -130,7 +132,7 @@ def test_without_a_fixed_contact_the_least_loaded_coordinator_is_appointed(
     give_cases(lars, 2, CaseStatus.CLOSED)
     give_cases(lars, 2, CaseStatus.WITHDRAWN)
 
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     assert screened.coordinator == lars
     assert "færrest åbne sager" in screened.events.get(kind="coordinator_appointed").text
@@ -142,7 +144,7 @@ def test_the_least_loaded_coordinator_becomes_the_fixed_contact_person(
     give_cases(karen, 1)
     case = received()
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     business.refresh_from_db()
     assert business.contact_person == lars
@@ -160,7 +162,7 @@ def test_a_tie_in_load_goes_to_the_first_username(received, karen, lars, give_ca
     give_cases(lars, 1)
     give_cases(StaffFactory(username="mette", is_coordinator=True), 1)
 
-    screened = services.case_screen(case=received(), actor=lars)
+    screened = case_screen(case=received(), actor=lars)
 
     assert screened.coordinator == karen  # "karen" < "lars" < "mette"
 
@@ -172,7 +174,7 @@ def test_inactive_coordinators_and_other_staff_are_never_appointed(
     give_cases(lars, 1)
     StaffFactory(username="aage", is_coordinator=True, is_active=False)  # no load, inactive
 
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     # Bodil (a caseworker, no load) and Aage (inactive) are passed over.
     assert screened.coordinator == lars
@@ -187,7 +189,7 @@ def test_an_inactive_fixed_contact_person_is_skipped_and_replaced(
     lars.save()
     give_cases(karen, 4)
 
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     assert screened.coordinator == karen
     business.refresh_from_db()
@@ -203,7 +205,7 @@ def test_a_fixed_contact_person_who_is_no_longer_a_coordinator_is_skipped(
     lars.is_coordinator = False
     lars.save()
 
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     assert screened.coordinator == karen
     business.refresh_from_db()
@@ -214,7 +216,7 @@ def test_staff_can_name_the_coordinator_by_username(received, business, karen, l
     business.contact_person = karen
     business.save()
 
-    screened = services.case_screen(case=received(), actor=karen, coordinator="lars")
+    screened = case_screen(case=received(), actor=karen, coordinator="lars")
 
     assert screened.coordinator == lars
     assert "valgt af medarbejderen" in screened.events.get(kind="coordinator_appointed").text
@@ -225,7 +227,7 @@ def test_staff_can_name_the_coordinator_by_username(received, business, karen, l
 def test_a_named_coordinator_becomes_fixed_contact_of_a_business_without_one(
     received, business, karen, lars
 ):
-    services.case_screen(case=received(), actor=karen, coordinator=lars)
+    case_screen(case=received(), actor=karen, coordinator=lars)
 
     business.refresh_from_db()
     assert business.contact_person == lars
@@ -240,7 +242,7 @@ def test_a_coordinator_who_is_not_an_active_coordinator_is_refused(
     before = state_of(case)
 
     with pytest.raises(ValidationFailed) as refused:
-        services.case_screen(case=case, actor=karen, coordinator=username)
+        case_screen(case=case, actor=karen, coordinator=username)
 
     assert list(refused.value.errors) == ["coordinator"]
     assert state_of(case) == before
@@ -251,7 +253,7 @@ def test_screening_is_refused_when_there_is_no_active_coordinator(received, bodi
     before = state_of(case)
 
     with pytest.raises(ValidationFailed) as refused:
-        services.case_screen(case=case, actor=bodil)
+        case_screen(case=case, actor=bodil)
 
     assert list(refused.value.errors) == ["coordinator"]
     assert state_of(case) == before
@@ -264,7 +266,7 @@ def test_the_estimate_is_the_screening_date_plus_the_longest_target(received, ka
     # udeservering 10 working days, raadgivning 5: the longer one counts.
     case = received(service_types=["udeservering", "raadgivning"])
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     # Mon 30 Nov + 10 working days: Dec 1–4, 7–11, Mon 14 Dec.
     assert screened.estimated_answer_date == dt.date(2026, 12, 14)
@@ -281,7 +283,7 @@ def test_the_estimate_runs_over_christmas_and_new_year(received, karen):
         answers={"matrikel": "12a", "etageareal": 900, "areal": 10},
     )
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     # Mon 30 Nov + 30 working days (see the table at the top): Fri 15 Jan 2027.
     assert screened.estimated_answer_date == dt.date(2027, 1, 15)
@@ -291,7 +293,7 @@ def test_the_estimate_counts_from_the_screening_date_not_the_receipt(received, k
     case = received()
     time_machine.move_to(cph(2026, 12, 16, 13), tick=False)
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     # Wed 16 Dec + 10: 17, 18, 21, 22, 23, (24–27 closed), 28, 29, 30, (31 Dec – 3 Jan
     # closed), Mon 4, Tue 5 Jan.
@@ -300,7 +302,7 @@ def test_the_estimate_counts_from_the_screening_date_not_the_receipt(received, k
 
 
 def test_a_complete_case_goes_into_progress(received, karen):
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     assert screened.status == CaseStatus.IN_PROGRESS
     assert screened.paused_since is None
@@ -312,7 +314,7 @@ def test_a_complete_case_goes_into_progress(received, karen):
 def test_a_case_with_missing_material_awaits_the_business(received, karen):
     case = received(service_types=["byggetilladelse-erhverv"], answers={"matrikel": "12a"})
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     assert screened.status == CaseStatus.AWAITING_BUSINESS
     assert screened.paused_since == dt.date(2026, 11, 30)
@@ -325,9 +327,9 @@ def test_a_case_with_missing_material_awaits_the_business(received, karen):
 
 def test_material_supplied_before_screening_counts(received, karen, owner):
     case = received(service_types=["udeservering"], answers={})
-    services.case_supply_answers(case=case, actor=owner, answers={"areal": 14})
+    case_supply_answers(case=case, actor=owner, answers={"areal": 14})
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     assert screened.status == CaseStatus.IN_PROGRESS
     assert not screened.deliverables.filter(party=Deliverable.Party.BUSINESS).exists()
@@ -342,7 +344,7 @@ def test_the_delivery_plan_has_the_municipalitys_answers_and_the_missing_materia
         answers={"matrikel": "12a", "listepunkt": "K206"},
     )
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     # Estimate: Mon 30 Nov + 60 working days (miljøgodkendelse) = Fri 26 Feb 2027.
     # Business deliverables: Mon 30 Nov + 10 working days = Mon 14 Dec 2026.
@@ -376,7 +378,7 @@ def test_the_delivery_plan_has_the_municipalitys_answers_and_the_missing_materia
 
 
 def test_a_complete_case_has_only_municipality_deliverables(received, karen):
-    screened = services.case_screen(case=received(), actor=karen)
+    screened = case_screen(case=received(), actor=karen)
 
     assert list(screened.deliverables.values_list("party", "due_date")) == [
         ("municipality", dt.date(2026, 12, 14))
@@ -387,7 +389,7 @@ def test_the_business_deadline_is_the_municipalitys_setting(received, karen):
     Municipality.objects.filter(pk=1).update(business_deliverable_working_days=3)
     case = received(service_types=["udeservering"], answers={})
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     # Mon 30 Nov + 3 working days: Tue 1, Wed 2, Thu 3 Dec.
     business_due = screened.deliverables.get(party="business").due_date
@@ -413,7 +415,7 @@ def test_one_task_per_department_with_all_its_service_types(received, karen, sim
         answers={"matrikel": "12a", "etageareal": 900, "areal": 10},
     )
 
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     tasks = {
         task.department.code: sorted(st.code for st in task.service_types.all())
@@ -439,7 +441,7 @@ def test_screening_writes_its_steps_to_the_timeline_in_order(received, karen):
     case = received(service_types=["udeservering"], answers={})
     before = list(Event.objects.filter(case=case).values_list("kind", flat=True))
 
-    services.case_screen(case=case, actor=karen, note="Ring til ejeren om skitsen.")
+    case_screen(case=case, actor=karen, note="Ring til ejeren om skitsen.")
 
     after = list(Event.objects.filter(case=case).values_list("kind", flat=True))
     assert after[: len(before)] == before
@@ -462,10 +464,10 @@ def test_a_coordinator_chosen_before_screening_is_kept(submit, karen, lars, busi
     # Given the business has no fixed contact and Karen has the fewer open cases,
     # but Lars was made coordinator while the inquiry waited for screening
     case = submit()
-    case = services.case_change_coordinator(case=case, actor=karen, coordinator="lars")
+    case = case_change_coordinator(case=case, actor=karen, coordinator="lars")
 
     # When Karen screens it without naming a coordinator
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
 
     # Then Lars stays, and becomes the business's fixed contact person
     assert screened.coordinator == lars

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.businesses.models import Membership
 from erhvervskontakt.businesses.tests.factories import BusinessUserFactory
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus
 from erhvervskontakt.cases.selectors import (
     case_get,
@@ -24,6 +23,11 @@ from erhvervskontakt.cases.selectors import (
     case_missing,
     case_open_count_by_coordinator,
 )
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.common.errors import NotFound, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +70,8 @@ def test_a_caseworker_sees_cases_with_a_task_for_their_department_or_given_to_th
     submit, karen, bodil, catalogue
 ):
     # Given an outdoor-serving case (a Vej task) and a building case (a Byggeri task)
-    road = services.case_screen(case=submit(actor=karen), actor=karen)
-    building = services.case_screen(
+    road = case_screen(case=submit(actor=karen), actor=karen)
+    building = case_screen(
         case=submit(
             actor=karen,
             service_types=["byggetilladelse-erhverv"],
@@ -164,7 +168,7 @@ def dated_cases(submit, karen, lars, owner, business, other_business, time_machi
 
     def screen(case, day, coordinator="karen"):
         time_machine.move_to(day, tick=False)
-        return services.case_screen(case=case, actor=karen, coordinator=coordinator)
+        return case_screen(case=case, actor=karen, coordinator=coordinator)
 
     cases = {
         "late_screening": received(cph(2026, 11, 2)),
@@ -175,7 +179,7 @@ def dated_cases(submit, karen, lars, owner, business, other_business, time_machi
         "answered": screen(received(cph(2026, 11, 2, 13)), cph(2026, 11, 3)),
     }
     time_machine.move_to(cph(2026, 11, 20), tick=False)
-    services.case_record_decision(case=cases["answered"], actor=karen, summary="Ja.")
+    case_record_decision(case=cases["answered"], actor=karen, summary="Ja.")
     time_machine.move_to(cph(2026, 11, 27, 12), tick=False)
     return {name: Case.objects.get(pk=case.pk) for name, case in cases.items()}
 
@@ -285,11 +289,9 @@ def busy_case(submit, karen, owner, time_machine, pdf_bytes):
             service_types=["byggetilladelse-erhverv", "miljoegodkendelse", "udeservering"],
             answers={"matrikel": "12a"},
         )
-        case = services.case_screen(case=case, actor=karen)
-        services.case_supply_answers(
-            case=case, actor=owner, answers={"etageareal": 900, "areal": 10}
-        )
-        services.case_add_document(
+        case = case_screen(case=case, actor=karen)
+        case_supply_answers(case=case, actor=owner, answers={"etageareal": 900, "areal": 10})
+        case_add_document(
             case=case,
             actor=owner,
             upload=SimpleUploadedFile("t.pdf", pdf_bytes),
@@ -356,7 +358,7 @@ def test_the_detail_runs_the_same_queries_however_much_the_case_holds(
     # A small case: one service type, so one task, one deliverable and a few events. (An
     # unscreened case has no tasks at all, so Django skips the tasks' own prefetch: one
     # query fewer, never more.)
-    small = services.case_screen(case=submit(), actor=karen)
+    small = case_screen(case=submit(), actor=karen)
     full = busy_case()
     assert full.events.count() >= 15
     assert full.deliverables.count() == 8  # 3 municipality + 5 business
@@ -376,7 +378,7 @@ def test_a_case_with_another_coordinator_and_assignees_needs_no_extra_queries(
 ):
     first = busy_case()
     before = count_detail_queries(karen, first.reference)
-    services.case_change_coordinator(case=first, actor=karen, coordinator="lars")
+    case_change_coordinator(case=first, actor=karen, coordinator="lars")
     first.tasks.update(assignee=StaffFactory(username="sagsbehandler"))
 
     assert count_detail_queries(karen, first.reference) == before

@@ -8,8 +8,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.services.intake import inquiry_submit
 from erhvervskontakt.catalogue.models import Department, Requirement, ServiceType
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_a_choice_requirement_needs_its_choices(catalogue):
 
 
 def test_cases_are_read_only_in_the_admin(admin_client, catalogue, karen, owner, business):
-    case = services.inquiry_submit(
+    case = inquiry_submit(
         actor=owner,
         cvr=business.cvr,
         service_types=["raadgivning"],

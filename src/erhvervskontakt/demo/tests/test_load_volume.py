@@ -11,7 +11,6 @@ from stdnum.dk import cvr as stdnum_cvr
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import (
     Answer,
     Case,
@@ -22,6 +21,7 @@ from erhvervskontakt.cases.models import (
     ReferenceCounter,
     Task,
 )
+from erhvervskontakt.cases.services.intake import inquiry_submit
 from erhvervskontakt.common import clock
 from erhvervskontakt.demo.volume import PROPORTIONS, proportional_counts
 
@@ -76,7 +76,7 @@ def test_load_volume_creates_rule_abiding_cases_in_every_state(demo_settings):
     year = clock.local_date(clock.now()).year
     last = ReferenceCounter.objects.filter(year=year).values_list("last", flat=True).first() or 0
     karen = User.objects.get(username="karen")
-    case = services.inquiry_submit(
+    case = inquiry_submit(
         actor=karen,
         cvr=Business.objects.first().cvr,  # type: ignore[union-attr]
         service_types=["afklaringsmoede"],
@@ -90,7 +90,7 @@ def test_load_volume_creates_rule_abiding_cases_in_every_state(demo_settings):
     load(40, seed=2)
     assert Case.objects.count() == 341
     assert Case.objects.values("reference").distinct().count() == 341
-    again = services.inquiry_submit(
+    again = inquiry_submit(
         actor=karen,
         cvr=case.business.cvr,
         service_types=["afklaringsmoede"],

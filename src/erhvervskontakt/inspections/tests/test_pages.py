@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from erhvervskontakt.businesses.models import BusinessEvent
-from erhvervskontakt.inspections import services
 from erhvervskontakt.inspections.models import PlanAdjustment, PlanItem, RiskAssessment
+from erhvervskontakt.inspections.services.planning import plan_item_move, plan_propose
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def test_only_staff_see_the_inspection_pages(register, owner, karen, url):
 
 def test_a_business_user_cannot_post_an_assessment_or_change_the_plan(register, owner, karen):
     unit = register("2")
-    services.plan_propose(year=2027)
+    plan_propose(year=2027)
     item = PlanItem.objects.get()
     before = state()
     assert (
@@ -158,20 +158,16 @@ def test_the_register_and_the_plan_run_a_constant_number_of_queries(register, ka
     browser = client(karen)
     register("2")
     register("1a", scores=(5, 5, 5, 5, 5))
-    services.plan_propose(year=2027)
+    plan_propose(year=2027)
     item = PlanItem.objects.first()
-    services.plan_item_move(
-        plan=item.plan, item_id=item.pk, month=5, actor=karen, reason="Tidligere"
-    )
+    plan_item_move(plan=item.plan, item_id=item.pk, month=5, actor=karen, reason="Tidligere")
     few = queries(browser, REGISTER), queries(browser, PLAN)
     for n in range(20):
         register(("1a", "1b", "2")[n % 3], scores=(5, 3, 1, 3, 5))
-    services.plan_propose(year=2027)
+    plan_propose(year=2027)
     for moved in PlanItem.objects.all()[:5]:
         if moved.status == "planned":
-            services.plan_item_move(
-                plan=moved.plan, item_id=moved.pk, month=6, actor=karen, reason="Samlet"
-            )
+            plan_item_move(plan=moved.plan, item_id=moved.pk, month=6, actor=karen, reason="Samlet")
     assert PlanItem.objects.count() > 10
     many = queries(browser, REGISTER), queries(browser, PLAN)
     assert many == few
@@ -182,7 +178,7 @@ def test_an_inspection_recorded_on_the_unit_page_completes_its_plan_item(
 ):
     time_machine.move_to("2027-05-02 10:00 +02:00")
     unit = register("1b")
-    services.plan_propose(year=2027)
+    plan_propose(year=2027)
     browser = client(karen)
     url = f"/medarbejder/tilsyn/enheder/{unit.p_number}/"
 

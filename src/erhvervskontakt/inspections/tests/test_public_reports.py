@@ -20,12 +20,18 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, ProductionUnit
 from erhvervskontakt.businesses.services import production_unit_register
 from erhvervskontakt.businesses.tests.factories import BusinessFactory
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Document
+from erhvervskontakt.cases.services.lifecycle import case_open_by_municipality
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.tests.files import pdf_bytes
-from erhvervskontakt.inspections import services
 from erhvervskontakt.inspections.models import Enforcement, Visit
+from erhvervskontakt.inspections.services.carrying_out import enforcement_add, visit_mark_visited
+from erhvervskontakt.inspections.services.reporting import (
+    visit_publish,
+    visit_report_send,
+    visit_report_update,
+)
+from erhvervskontakt.inspections.services.visits import visit_create
 from erhvervskontakt.testing.catalogue import ensure_inspection_service_type
 from erhvervskontakt.testing.html import text
 from erhvervskontakt.testing.structure import check
@@ -65,7 +71,7 @@ def report(catalogue: dict[str, Any], karen: User) -> Any:
         enforcement: tuple[str, ...] = (),
     ) -> Visit:
         n = next(_numbers)
-        case = case_services.case_open_by_municipality(
+        case = case_open_by_municipality(
             business=business,
             actor=karen,
             service_type=catalogue["raadgivning"],
@@ -243,29 +249,27 @@ def test_a_report_sent_and_published_through_the_services_is_listed_and_served(
     unit = production_unit_register(
         business=business, p_number="1212121212", name="Smedjen", actor=karen
     )
-    visit = services.visit_create(
+    visit = visit_create(
         unit=unit, actor=karen, kind="unplanned", focus="Støj fra ventilationen.", inspector=karen
     )
-    visit = services.visit_mark_visited(
-        visit=visit, actor=karen, visited_on=clock.today(), physical=True
-    )
-    services.enforcement_add(
+    visit = visit_mark_visited(visit=visit, actor=karen, visited_on=clock.today(), physical=True)
+    enforcement_add(
         visit=visit, actor=karen, kind="ban", text="Stop natkørsel.", legal_basis="§ 42"
     )
-    visit = services.visit_report_update(
+    visit = visit_report_update(
         visit=Visit.objects.get(pk=visit.pk),
         actor=karen,
         self_monitoring="I orden.",
         follows_up=True,
         conclusion="Støjen skal ned.",
     )
-    visit = services.visit_report_send(visit=visit, actor=karen)
+    visit = visit_report_send(visit=visit, actor=karen)
     pdf_url = f"/tilsynsrapporter/{visit.pk}/rapport.pdf"
 
     assert client.get(pdf_url).status_code == 404  # sent, not yet published
     assert "Smedjen" not in main_text(client.get(URL))
 
-    services.visit_publish(visit=Visit.objects.get(pk=visit.pk), actor=karen)
+    visit_publish(visit=Visit.objects.get(pk=visit.pk), actor=karen)
 
     shown = main_text(client.get(URL))
     assert "Smedjen" in shown and "1212121212" in shown and "Forbud" in shown

@@ -10,12 +10,23 @@ from django.core.management import CommandError, call_command
 
 from erhvervskontakt.businesses.models import BusinessEvent
 from erhvervskontakt.common.errors import Forbidden, NotFound, ValidationFailed
-from erhvervskontakt.inspections import selectors, services
+from erhvervskontakt.inspections import selectors
 from erhvervskontakt.inspections.models import (
     InspectionPlan,
     PlanAdjustment,
     PlanItem,
     RiskAssessment,
+)
+from erhvervskontakt.inspections.services.planning import (
+    plan_item_add,
+    plan_item_cancel,
+    plan_item_move,
+    plan_propose,
+)
+from erhvervskontakt.inspections.services.register import (
+    inspection_record,
+    register_entry_add,
+    risk_assessment_record,
 )
 
 from .conftest import REASONS
@@ -25,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_risk_assessment_stores_the_exact_weighted_score_and_keeps_history(register, karen):
     unit = register("1a", scores=(1, 3, 5, 3, 5))
-    services.risk_assessment_record(
+    risk_assessment_record(
         unit=unit,
         actor=karen,
         scores={"a": "5", "b": "5", "c": "5", "d": "3", "e": "3"},
@@ -46,7 +57,7 @@ def test_a_bad_assessment_names_every_fault_in_danish_and_changes_nothing(regist
     unit = register("2")
     before = RiskAssessment.objects.count(), BusinessEvent.objects.count()
     with pytest.raises(ValidationFailed) as refused:
-        services.risk_assessment_record(
+        risk_assessment_record(
             unit=unit,
             actor=karen,
             scores={"a": "2", "b": "3", "c": "x", "d": "5", "e": ""},
@@ -65,7 +76,7 @@ def test_a_bad_assessment_names_every_fault_in_danish_and_changes_nothing(regist
 def test_a_business_user_cannot_assess(register, owner):
     unit = register("2")
     with pytest.raises(Forbidden):
-        services.risk_assessment_record(
+        risk_assessment_record(
             unit=unit, actor=owner, scores=dict.fromkeys("abcde", 3), reasons=REASONS
         )
     with pytest.raises(Forbidden):
@@ -74,8 +85,8 @@ def test_a_business_user_cannot_assess(register, owner):
 
 def test_the_register_history_decides_the_category_for_the_year(register, karen):
     unit = register("1b", since="2020-01-01")
-    services.register_entry_add(unit=unit, category="2", valid_from="2027-01-01", actor=karen)
-    services.register_entry_add(unit=unit, category="1a", valid_from="2027-07-01", actor=karen)
+    register_entry_add(unit=unit, category="2", valid_from="2027-01-01", actor=karen)
+    register_entry_add(unit=unit, category="1a", valid_from="2027-07-01", actor=karen)
     categories = {
         year: selectors.register_facts(year=year)[0].category for year in (2026, 2027, 2028)
     }
@@ -102,9 +113,9 @@ def test_the_command_stores_the_plan_and_keeps_the_inspectors_adjustments(regist
 
     # The inspector moves one and takes another off; the register changes; run again.
     moved = items[("1000000001", "prioritised")]
-    services.plan_item_move(plan=plan, item_id=moved.pk, month=9, actor=karen, reason="Sæson")
+    plan_item_move(plan=plan, item_id=moved.pk, month=9, actor=karen, reason="Sæson")
     gone = items[(lonely.p_number, "basic")]
-    services.plan_item_cancel(plan=plan, item_id=gone.pk, actor=karen, reason="Lukker snart")
+    plan_item_cancel(plan=plan, item_id=gone.pk, actor=karen, reason="Lukker snart")
     call_command("plan_inspections", "2027", stdout=io.StringIO())
     call_command("plan_inspections", "2027", stdout=io.StringIO())
 
@@ -125,10 +136,10 @@ def test_the_command_stores_the_plan_and_keeps_the_inspectors_adjustments(regist
 
 def test_a_proposal_no_longer_made_is_cancelled_not_deleted(register, karen):
     unit = register("1b", scores=(3, 3, 3, 3, 3))
-    services.plan_propose(year=2027)
-    services.register_entry_add(unit=unit, category="2", valid_from="2027-01-01", actor=karen)
-    services.inspection_record(unit=unit, on="2024-03-01", kind="basic", actor=karen)
-    result = services.plan_propose(year=2027)
+    plan_propose(year=2027)
+    register_entry_add(unit=unit, category="2", valid_from="2027-01-01", actor=karen)
+    inspection_record(unit=unit, on="2024-03-01", kind="basic", actor=karen)
+    result = plan_propose(year=2027)
     statuses = list(PlanItem.objects.values_list("kind", "status"))
     assert ("basic", "cancelled") in statuses
     assert result.withdrawn == 1
@@ -137,8 +148,8 @@ def test_a_proposal_no_longer_made_is_cancelled_not_deleted(register, karen):
 def test_recording_the_inspection_marks_the_plan_item_done(register, karen, time_machine):
     time_machine.move_to("2027-03-10 12:00 +01:00")
     unit = register("1b", scores=(3, 3, 3, 3, 3))
-    services.plan_propose(year=2027)
-    inspection = services.inspection_record(unit=unit, on="2027-03-09", kind="basic", actor=karen)
+    plan_propose(year=2027)
+    inspection = inspection_record(unit=unit, on="2027-03-09", kind="basic", actor=karen)
     item = PlanItem.objects.get()
     assert (item.status, item.inspection) == ("done", inspection)
     call_command("plan_inspections", "2027", stdout=io.StringIO())
@@ -151,26 +162,24 @@ def test_recording_the_inspection_marks_the_plan_item_done(register, karen, time
 
 def test_adjustments_need_a_reason_and_keep_the_basic_prioritised_rule(register, karen):
     unit = register("2", scores=(5, 5, 5, 5, 5))
-    plan = services.plan_propose(year=2027).plan
+    plan = plan_propose(year=2027).plan
     item = plan.items.get()
     assert item.kind == "basic"  # never had a basic inspection in 2024–2029
     with pytest.raises(ValidationFailed) as no_reason:
-        services.plan_item_cancel(plan=plan, item_id=item.pk, actor=karen, reason="  ")
+        plan_item_cancel(plan=plan, item_id=item.pk, actor=karen, reason="  ")
     assert no_reason.value.errors == {"reason": "Angiv en begrundelse."}
     with pytest.raises(ValidationFailed) as clash:
-        services.plan_item_add(
+        plan_item_add(
             plan=plan, p_number=unit.p_number, kind="prioritised", actor=karen, reason="Klage"
         )
     assert clash.value.errors == {
         "kind": "En enhed får ikke både basistilsyn og prioriteret tilsyn samme år."
     }
     with pytest.raises(ValidationFailed) as unknown:
-        services.plan_item_add(
-            plan=plan, p_number="9999999999", kind="basic", actor=karen, reason="x"
-        )
+        plan_item_add(plan=plan, p_number="9999999999", kind="basic", actor=karen, reason="x")
     assert unknown.value.errors == {"p_number": "Der er ingen aktiv P-enhed med det P-nummer."}
     with pytest.raises(NotFound):
-        services.plan_item_move(plan=plan, item_id=item.pk + 99, month=3, actor=karen, reason="x")
+        plan_item_move(plan=plan, item_id=item.pk + 99, month=3, actor=karen, reason="x")
     assert PlanAdjustment.objects.count() == 0
     assert plan.items.get().status == "planned"
 

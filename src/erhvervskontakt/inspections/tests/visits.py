@@ -13,8 +13,8 @@ from typing import Any
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, ProductionUnit
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Case, Channel, Deliverable
+from erhvervskontakt.cases.services.intake import inquiry_submit
 from erhvervskontakt.common import clock
 from erhvervskontakt.inspections import rules
 from erhvervskontakt.inspections.models import Enforcement, Finding, Visit
@@ -51,7 +51,7 @@ def make_visit(
 
     With ``visited_on`` the clocks are set as the services set them (report 2 months, publish
     4 months later)."""
-    submitted = case_services.inquiry_submit(
+    submitted = inquiry_submit(
         actor=owner,
         cvr=business.cvr,
         service_types=["raadgivning"],

@@ -16,8 +16,12 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Event
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.plan import case_set_estimate
+from erhvervskontakt.cases.services.screening import case_screen, case_screen_checked
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
 
 from .conftest import cph, d
@@ -60,7 +64,7 @@ def story(catalogue, owner, business, karen, time_machine):
 
     def submit(when: dt.datetime, codes: list[str], answers: dict | None = None) -> Case:
         travel(when)
-        return services.inquiry_submit(
+        return inquiry_submit(
             actor=owner,
             cvr=business.cvr,
             service_types=codes,
@@ -71,11 +75,11 @@ def story(catalogue, owner, business, karen, time_machine):
 
     def screen(case: Case, when: dt.datetime) -> Case:
         travel(when)
-        return services.case_screen(case=case, actor=karen)
+        return case_screen(case=case, actor=karen)
 
     def answer(case: Case, when: dt.datetime) -> Case:
         travel(when)
-        return services.case_record_decision(case=case, actor=karen, summary="Svar givet.")
+        return case_record_decision(case=case, actor=karen, summary="Svar givet.")
 
     return SimpleNamespace(submit=submit, screen=screen, answer=answer, travel=travel)
 
@@ -197,10 +201,10 @@ def waited_and_moved_by_hand(story, karen) -> Case:
     case = story.screen(case, cph(2026, 11, 30, 10))
     assert case.status == CaseStatus.AWAITING_BUSINESS
     story.travel(cph(2026, 12, 4, 10))
-    case = services.case_supply_answers(
+    case = case_supply_answers(
         case=case, actor=case.business.memberships.first().user, answers={"areal": 20}
     )
-    case = services.case_set_estimate(case=case, actor=karen, estimate=d(12, 23), reason="Travlt")
+    case = case_set_estimate(case=case, actor=karen, estimate=d(12, 23), reason="Travlt")
     return story.answer(case, cph(2026, 12, 21, 10))
 
 
@@ -220,7 +224,7 @@ def test_an_estimate_confirmed_at_screening_is_the_promise(story, karen):
     case = story.submit(cph(2026, 11, 27, 9), ["udeservering"], {"areal": 12})
     story.travel(cph(2026, 11, 30, 10))
 
-    case = services.case_screen_checked(
+    case = case_screen_checked(
         case=case, actor=karen, estimate=d(12, 18), estimate_reason="Mange sager"
     )
 

@@ -12,8 +12,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from erhvervskontakt.accounts.tests.factories import StaffFactory
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.screening import case_screen
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,7 @@ def answered_cases(catalogue, owner, business, karen):
         made = []
         for _ in range(n):
             with time_machine.travel("2026-11-02 09:00 +01:00", tick=False):
-                case = services.inquiry_submit(
+                case = inquiry_submit(
                     actor=owner,
                     cvr=business.cvr,
                     service_types=list(service_types),
@@ -44,9 +46,9 @@ def answered_cases(catalogue, owner, business, karen):
                     contact=dict(CONTACT),
                     answers={"areal": 12} if "udeservering" in service_types else {},
                 )
-                case = services.case_screen(case=case, actor=karen)
+                case = case_screen(case=case, actor=karen)
             with time_machine.travel("2026-11-03 10:00 +01:00", tick=False):
-                case = services.case_record_decision(case=case, actor=karen, summary="Tilladt.")
+                case = case_record_decision(case=case, actor=karen, summary="Tilladt.")
             made.append(case)
         return made
 

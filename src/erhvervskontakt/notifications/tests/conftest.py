@@ -28,8 +28,8 @@ from aiosmtpd.controller import Controller
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.services.intake import inquiry_submit
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common.tests.files import pdf_bytes as _pdf
 from erhvervskontakt.notifications import worker
@@ -233,7 +233,7 @@ def submit(
             "answers": {"areal": 12},
         }
         payload.update(fields)
-        return case_services.inquiry_submit(actor=actor or owner, **payload)
+        return inquiry_submit(actor=actor or owner, **payload)
 
     return make
 

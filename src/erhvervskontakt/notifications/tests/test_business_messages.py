@@ -16,8 +16,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Event
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.plan import case_set_estimate
+from erhvervskontakt.cases.services.screening import case_screen, case_screen_checked
 from erhvervskontakt.common import clock
 from erhvervskontakt.notifications.models import Notification
 from erhvervskontakt.notifications.services import case_mails
@@ -47,7 +51,7 @@ def received(building_case, time_machine):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def screened(received, karen, bodil, time_machine):  # type: ignore[no-untyped-def]
     time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
-    return case_services.case_screen(case=received, actor=karen)
+    return case_screen(case=received, actor=karen)
 
 
 # --- receipt ------------------------------------------------------------------------------------
@@ -236,11 +240,9 @@ def test_a_message_from_the_coordinator_is_sent_but_an_internal_note_never(
     deliver_all()
     smtp.received.clear()
 
-    case_services.case_message_post(case=screened, actor=karen, body="Husk målfast tegning.\nTak!")
-    case_services.case_message_post(
-        case=screened, actor=karen, body="Intern: ring til Byggeri", internal=True
-    )
-    case_services.case_message_post(case=screened, actor=owner, body="Tak, det gør vi.")
+    case_message_post(case=screened, actor=karen, body="Husk målfast tegning.\nTak!")
+    case_message_post(case=screened, actor=karen, body="Intern: ring til Byggeri", internal=True)
+    case_message_post(case=screened, actor=owner, body="Tak, det gør vi.")
     deliver_all()
 
     assert len(smtp.received) == 1
@@ -260,7 +262,7 @@ def test_the_business_is_told_when_the_estimate_moves_and_why(
     smtp.received.clear()
     time_machine.move_to(cph(2026, 12, 3, 11), tick=False)  # 3 working days later
 
-    case_services.case_add_document(
+    case_add_document(
         case=screened,
         actor=owner,
         upload=SimpleUploadedFile("tegning.pdf", pdf_bytes, content_type="application/pdf"),
@@ -306,9 +308,9 @@ def test_the_answer_is_sent_to_the_business(submit, karen, smtp, deliver_all, ti
     time_machine.move_to(cph(2026, 11, 27, 9), tick=False)
     case = submit()
     time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
-    case = case_services.case_screen(case=case, actor=karen)
+    case = case_screen(case=case, actor=karen)
     time_machine.move_to(cph(2026, 12, 10, 14), tick=False)
-    case_services.case_record_decision(
+    case_record_decision(
         case=case, actor=karen, summary="Tilladelse til udeservering givet, seks borde."
     )
 
@@ -327,7 +329,7 @@ def test_the_workbench_moving_the_estimate_tells_the_business_why(
     deliver_all()
     smtp.received.clear()
 
-    case_services.case_set_estimate(
+    case_set_estimate(
         case=screened,
         actor=karen,
         estimate=dt.date(2027, 1, 29),
@@ -347,7 +349,7 @@ def test_an_estimate_edited_at_screening_is_told_once_in_the_screening_mail(
     deliver_all()
     smtp.received.clear()
 
-    case_services.case_screen_checked(
+    case_screen_checked(
         case=received,
         actor=karen,
         expected_version=received.version,

@@ -23,8 +23,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Deliverable
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.notifications import worker
 from erhvervskontakt.notifications.models import Notification
 from erhvervskontakt.notifications.services import delivery, sweep
@@ -43,7 +43,7 @@ def scene(building_case, karen, bodil, time_machine, deliver_all, smtp):  # type
     time_machine.move_to(cph(2026, 11, 27, 9), tick=False)
     cases = [building_case() for _ in range(CASES)]
     time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
-    cases = [case_services.case_screen(case=case, actor=karen) for case in cases]
+    cases = [case_screen(case=case, actor=karen) for case in cases]
     Deliverable.objects.filter(party="business").update(due_date="2026-12-03")
     deliver_all()  # receipts, screening results and Byggeri's tasks: not what is tested here
     smtp.received.clear()

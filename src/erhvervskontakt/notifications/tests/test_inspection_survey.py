@@ -13,9 +13,11 @@ import importlib
 import pytest
 from django.apps import apps
 
-from erhvervskontakt.cases import services as case_services
-from erhvervskontakt.inspections import services as inspection_services
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.inspections.models import Visit
+from erhvervskontakt.inspections.services.reporting import visit_report_send
 from erhvervskontakt.inspections.tests.visits import make_visit
 from erhvervskontakt.notifications.defaults import DEFAULTS
 from erhvervskontakt.notifications.models import MessageTemplate
@@ -51,7 +53,7 @@ def visited(catalogue, business, owner, karen, time_machine, deliver_all, smtp):
 def send_report(karen, time_machine, deliver_all):  # type: ignore[no-untyped-def]
     def run(visit):  # type: ignore[no-untyped-def]
         time_machine.move_to(cph(2027, 2, 15, 10), tick=False)
-        sent = inspection_services.visit_report_send(visit=visit, actor=karen)
+        sent = visit_report_send(visit=visit, actor=karen)
         deliver_all()
         return sent
 
@@ -115,12 +117,12 @@ def test_an_administrators_wording_is_used_after_inspections_too(visited, send_r
 def test_the_answer_sweep_does_not_survey_an_inspection_case_a_second_time(
     visited, send_report, karen, owner, smtp, time_machine, deliver_all
 ):
-    case_services.case_screen(case=visited.case, actor=karen)
+    case_screen(case=visited.case, actor=karen)
     sent = send_report(visited)
     assert smtp.one(to="ejer@fynsk.dk", kind=KIND)
     # Beside it, an ordinary inquiry answered the same day: that one is surveyed.
-    ordinary = case_services.case_screen(
-        case=case_services.inquiry_submit(
+    ordinary = case_screen(
+        case=inquiry_submit(
             actor=owner,
             cvr=visited.case.business.cvr,
             service_types=["udeservering"],
@@ -132,8 +134,8 @@ def test_the_answer_sweep_does_not_survey_an_inspection_case_a_second_time(
     )
     time_machine.move_to(cph(2027, 3, 1, 14), tick=False)
     # The agreed solutions are done: the inspector answers the inspection case.
-    case_services.case_record_decision(case=sent.case, actor=karen, summary="Alt er i orden.")
-    case_services.case_record_decision(case=ordinary, actor=karen, summary="Tilladelse givet.")
+    case_record_decision(case=sent.case, actor=karen, summary="Alt er i orden.")
+    case_record_decision(case=ordinary, actor=karen, summary="Tilladelse givet.")
     deliver_all()
 
     for day in (2, 3, 4):

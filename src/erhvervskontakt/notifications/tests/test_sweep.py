@@ -14,8 +14,10 @@ import logging
 import pytest
 
 from erhvervskontakt.accounts.tests.factories import StaffFactory
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Deliverable, Event
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.models import Municipality
 from erhvervskontakt.notifications.models import Notification
 from erhvervskontakt.notifications.services import sweep
@@ -45,7 +47,7 @@ def awaiting(building_case, karen, time_machine, deliver_all, smtp):  # type: ig
     time_machine.move_to(cph(2026, 11, 27, 9), tick=False)
     case = building_case()
     time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
-    case = case_services.case_screen(case=case, actor=karen)
+    case = case_screen(case=case, actor=karen)
     deliver_all()
     smtp.received.clear()
     return case
@@ -112,7 +114,7 @@ def test_a_reminder_that_would_fall_on_a_holiday_moves_to_the_working_day_before
     time_machine.move_to(cph(2026, 3, 20, 9), tick=False)
     case = building_case()
     time_machine.move_to(cph(2026, 3, 23, 9), tick=False)
-    case = case_services.case_screen(case=case, actor=karen)
+    case = case_screen(case=case, actor=karen)
     deliver_all()
     smtp.received.clear()
     assert str(drawings(case).due_date) == "2026-04-07"
@@ -142,7 +144,7 @@ def test_an_overdue_deliverable_is_noticed_on_the_next_working_day(awaiting, smt
 def test_a_delivered_deliverable_is_not_reminded(awaiting, owner, smtp, sweep_at, pdf_bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    case_services.case_add_document(
+    case_add_document(
         case=awaiting,
         actor=owner,
         upload=SimpleUploadedFile("t.pdf", pdf_bytes, content_type="application/pdf"),
@@ -231,8 +233,8 @@ def desk(submit, building_case, karen, lars, other_business, time_machine, deliv
     late = building_case()
     risky = submit()
     time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
-    late = case_services.case_screen(case=late, actor=karen)
-    risky = case_services.case_screen(case=risky, actor=karen)
+    late = case_screen(case=late, actor=karen)
+    risky = case_screen(case=risky, actor=karen)
     unassigned = submit(
         actor=karen, cvr=other_business.cvr, contact={"name": "Ib", "email": "ib@anden.dk"}
     )
@@ -314,9 +316,9 @@ def test_a_survey_invitation_goes_out_on_the_working_day_after_the_answer(
     time_machine.move_to(cph(2026, 11, 27, 9), tick=False)
     case = submit()
     time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
-    case = case_services.case_screen(case=case, actor=karen)
+    case = case_screen(case=case, actor=karen)
     time_machine.move_to(cph(2026, 12, 10, 14), tick=False)
-    case_services.case_record_decision(case=case, actor=karen, summary="Tilladelse givet.")
+    case_record_decision(case=case, actor=karen, summary="Tilladelse givet.")
     deliver_all()
     smtp.received.clear()
 
@@ -340,8 +342,8 @@ def test_a_survey_invitation_goes_out_on_the_working_day_after_the_answer(
 
 def test_cases_answered_long_ago_are_not_surveyed(submit, karen, smtp, sweep_at, time_machine):
     time_machine.move_to(cph(2026, 9, 1, 9), tick=False)
-    case = case_services.case_screen(case=submit(), actor=karen)
-    case_services.case_record_decision(case=case, actor=karen, summary="Givet.")
+    case = case_screen(case=submit(), actor=karen)
+    case_record_decision(case=case, actor=karen, summary="Givet.")
 
     sweep_at(cph(2026, 11, 2, 9))  # two months later (e.g. the first day in production)
 

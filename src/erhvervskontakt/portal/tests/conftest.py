@@ -15,8 +15,9 @@ from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.screening import case_screen
 
 CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
 
@@ -57,7 +58,7 @@ def make_case(
         for_business: Business | None = None,
         actor: User | None = None,
     ) -> Case:
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=actor or (karen if for_business is not None else owner),
             cvr=(for_business or business).cvr,
             service_types=service_types or ["udeservering"],
@@ -66,7 +67,7 @@ def make_case(
             answers={"areal": 12} if answers is None else answers,
         )
         if screen:
-            case = services.case_screen(case=case, actor=karen)
+            case = case_screen(case=case, actor=karen)
         return case
 
     return make

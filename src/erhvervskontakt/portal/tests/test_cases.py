@@ -12,8 +12,10 @@ from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, Membership
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, Document, Message
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.lifecycle import case_withdraw
+from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.common.tests.files import fake_pdf, pdf
 from erhvervskontakt.testing.html import error_links, text
 
@@ -77,7 +79,7 @@ def test_an_overdue_deliverable_is_marked_in_words(owner_client: Client, awaitin
 
 def test_open_and_closed_cases_are_filtered(owner_client: Client, make_case, owner: User) -> None:
     open_case = make_case()
-    withdrawn = services.case_withdraw(case=make_case(), actor=owner)
+    withdrawn = case_withdraw(case=make_case(), actor=owner)
 
     default = owner_client.get("/sager/").content.decode()
     closed = owner_client.get("/sager/?vis=afsluttede").content.decode()
@@ -247,7 +249,7 @@ def test_a_wrong_answer_comes_back_at_the_field_with_the_input_kept(
 def test_a_refusal_without_a_field_is_shown_on_the_page_not_as_a_server_error(
     owner_client: Client, awaiting: Case, owner: User
 ) -> None:
-    services.case_withdraw(case=awaiting, actor=owner)
+    case_withdraw(case=awaiting, actor=owner)
 
     response = owner_client.post(page(awaiting, "svar/"), {"answer-etageareal": "900"})
 
@@ -272,8 +274,8 @@ def test_with_htmx_a_refusal_comes_back_in_the_section(
 def test_a_message_is_posted_and_internal_notes_are_never_shown(
     owner_client: Client, awaiting: Case, karen: User
 ) -> None:
-    services.case_message_post(case=awaiting, actor=karen, body="Naboklage i 2024", internal=True)
-    services.case_message_post(case=awaiting, actor=karen, body="Send tegningerne, tak.")
+    case_message_post(case=awaiting, actor=karen, body="Naboklage i 2024", internal=True)
+    case_message_post(case=awaiting, actor=karen, body="Send tegningerne, tak.")
 
     response = owner_client.post(page(awaiting, "besked/"), {"body": "Vi sender i morgen."})
 
@@ -293,7 +295,7 @@ def test_an_empty_message_is_refused_at_the_field(owner_client: Client, awaiting
 def test_a_document_on_the_case_can_be_downloaded_by_the_business(
     owner_client: Client, awaiting: Case, owner: User, other_owner: User, client_for
 ) -> None:
-    document = services.case_add_document(
+    document = case_add_document(
         case=awaiting, actor=owner, upload=pdf("plan.pdf"), requirement_key="tegninger"
     )
     url = page(awaiting, f"dokumenter/{document.pk}/")
@@ -372,9 +374,9 @@ def test_the_case_page_runs_the_same_queries_however_much_the_case_holds(
     with CaptureQueriesContext(connection) as small:
         owner_client.get(page(awaiting))
     for number in range(10):
-        services.case_message_post(case=awaiting, actor=owner, body=f"Besked {number}")
-        services.case_message_post(case=awaiting, actor=karen, body=f"Svar {number}")
-        services.case_add_document(case=awaiting, actor=owner, upload=pdf(f"bilag{number}.pdf"))
+        case_message_post(case=awaiting, actor=owner, body=f"Besked {number}")
+        case_message_post(case=awaiting, actor=karen, body=f"Svar {number}")
+        case_add_document(case=awaiting, actor=owner, upload=pdf(f"bilag{number}.pdf"))
     with CaptureQueriesContext(connection) as big:
         response = owner_client.get(page(awaiting))
 

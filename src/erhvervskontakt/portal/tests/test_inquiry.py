@@ -12,8 +12,8 @@ from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, Membership
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Answer, Case, DraftDocument, InquiryDraft
+from erhvervskontakt.cases.services.drafts import draft_create, draft_update
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common.tests.files import fake_pdf, pdf
 from erhvervskontakt.testing.html import error_links, text
@@ -298,9 +298,7 @@ def test_the_review_shows_everything_with_ret_links_and_marks_what_is_missing(
 def test_a_refused_submission_links_to_the_step_that_asks_the_field(
     owner_client: Client, owner: User, draft: InquiryDraft
 ) -> None:
-    services.draft_update(
-        draft=draft, actor=owner, service_types=["raadgivning"], description="Råd", step=4
-    )
+    draft_update(draft=draft, actor=owner, service_types=["raadgivning"], description="Råd", step=4)
 
     response = owner_client.post(step(draft, 4))
 
@@ -365,7 +363,7 @@ def test_a_draft_of_another_of_the_user_s_businesses_makes_it_current(
     owner_client: Client, owner: User, other_business: Business, catalogue
 ) -> None:
     Membership.objects.create(user=owner, business=other_business)
-    other_draft = services.draft_create(actor=owner, business=other_business)
+    other_draft = draft_create(actor=owner, business=other_business)
 
     html = owner_client.get(step(other_draft, 1)).content.decode()
 

@@ -22,8 +22,22 @@ from erhvervskontakt.calendar.selectors import add_working_days
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, InquiryDraft
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
-from erhvervskontakt.inspections import services as inspections
 from erhvervskontakt.inspections.models import Visit, VisitSlot
+from erhvervskontakt.inspections.services.carrying_out import (
+    enforcement_add,
+    finding_add,
+    visit_mark_visited,
+)
+from erhvervskontakt.inspections.services.reporting import (
+    visit_publish,
+    visit_report_send,
+    visit_report_update,
+)
+from erhvervskontakt.inspections.services.visits import (
+    visit_choose_slot,
+    visit_create,
+    visit_offer_slots,
+)
 from erhvervskontakt.testing.catalogue import ensure_inspection_service_type
 from erhvervskontakt.testing.html import error_links, text
 from erhvervskontakt.testing.structure import check
@@ -76,11 +90,9 @@ def make_visit(catalogue: dict[str, ServiceType], owner: User, karen: User) -> C
     times offered to the business unless ``offer=False``."""
 
     def make(unit: ProductionUnit, *, offer: bool = True, kind: str = "basic") -> Visit:
-        visit = inspections.visit_create(
-            unit=unit, actor=karen, kind=kind, focus=FOCUS, inspector=karen
-        )
+        visit = visit_create(unit=unit, actor=karen, kind=kind, focus=FOCUS, inspector=karen)
         if offer:
-            visit = inspections.visit_offer_slots(visit=visit, actor=karen, slots=slot_times())
+            visit = visit_offer_slots(visit=visit, actor=karen, slots=slot_times())
         return visit
 
     return make
@@ -105,24 +117,20 @@ def visited(
         visit = make_visit(unit)
         first = visit.slots.order_by("starts_at").first()
         assert first is not None
-        visit = inspections.visit_choose_slot(visit=visit, actor=owner, slot_id=first.pk)
-    visit = inspections.visit_mark_visited(
-        visit=fresh(visit), actor=karen, visited_on=today, physical=True
-    )
-    inspections.finding_add(
+        visit = visit_choose_slot(visit=visit, actor=owner, slot_id=first.pk)
+    visit = visit_mark_visited(visit=fresh(visit), actor=karen, visited_on=today, physical=True)
+    finding_add(
         visit=visit, actor=karen, kind="observation", text="Olieudskilleren er tømt i marts."
     )
-    inspections.finding_add(
-        visit=visit, actor=karen, kind="advice", text="Brug spildbakker under tromlerne."
-    )
-    inspections.finding_add(
+    finding_add(visit=visit, actor=karen, kind="advice", text="Brug spildbakker under tromlerne.")
+    finding_add(
         visit=visit,
         actor=karen,
         kind="agreement",
         text="Opsæt spildbakker under olietromlerne",
         due_date=today + dt.timedelta(days=30),
     )
-    inspections.enforcement_add(
+    enforcement_add(
         visit=visit,
         actor=karen,
         kind="order",
@@ -135,14 +143,14 @@ def visited(
 
 @pytest.fixture
 def reported(visited: Visit, karen: User) -> Visit:
-    visit = inspections.visit_report_update(
+    visit = visit_report_update(
         visit=visited,
         actor=karen,
         self_monitoring="Egenkontrollen er i orden.",
         follows_up=True,
         conclusion="Virksomheden drives i overensstemmelse med reglerne, bortset fra afløbet.",
     )
-    return fresh(inspections.visit_report_send(visit=visit, actor=karen))
+    return fresh(visit_report_send(visit=visit, actor=karen))
 
 
 # --- before the visit: what is looked at and the times to choose ------------------------------
@@ -353,9 +361,7 @@ def test_without_enforcement_the_box_says_none_was_issued(
     owner_client: Client, make_visit: Callable[..., Visit], unit: ProductionUnit, karen: User
 ) -> None:
     visit = make_visit(unit, offer=False, kind="unplanned")
-    inspections.visit_mark_visited(
-        visit=visit, actor=karen, visited_on=clock.today(), physical=False
-    )
+    visit_mark_visited(visit=visit, actor=karen, visited_on=clock.today(), physical=False)
 
     shown = text(owner_client.get(page(visit.case)).content.decode())
 
@@ -379,7 +385,7 @@ def test_the_report_is_downloaded_from_the_case_page(owner_client: Client, repor
 def test_a_published_report_links_to_the_public_list(
     owner_client: Client, reported: Visit, karen: User
 ) -> None:
-    inspections.visit_publish(visit=reported, actor=karen)
+    visit_publish(visit=reported, actor=karen)
 
     shown = text(owner_client.get(page(reported.case)).content.decode())
 
@@ -453,8 +459,8 @@ def test_the_case_page_runs_the_same_queries_with_one_finding_and_with_many(
     with CaptureQueriesContext(connection) as few:
         owner_client.get(page(visited.case))
     for n in range(5):
-        inspections.finding_add(visit=visited, actor=karen, kind="observation", text=f"Fund {n}")
-        inspections.enforcement_add(
+        finding_add(visit=visited, actor=karen, kind="observation", text=f"Fund {n}")
+        enforcement_add(
             visit=visited, actor=karen, kind="warning", text=f"Krav {n}", legal_basis="§ 1"
         )
 

@@ -10,16 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
 from erhvervskontakt.cases.selectors import (
     case_get,
     case_requirements,
 )
+from erhvervskontakt.cases.services import lifecycle
+from erhvervskontakt.cases.services.documents import case_add_document
+from erhvervskontakt.cases.services.material import case_supply_answers
+from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.catalogue.models import Requirement
 from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.inspections import selectors as inspection_selectors
-from erhvervskontakt.inspections import services as inspection_services
+from erhvervskontakt.inspections.services.visits import visit_choose_slot
 from erhvervskontakt.web.access import Acting, business_user_required
 from erhvervskontakt.web.pages import is_htmx, render_page
 
@@ -51,7 +54,7 @@ def case_answers(request: HttpRequest, acting: Acting, reference: str) -> HttpRe
     values = raw_answers_from_post(request.POST, fields)
     errors = FormErrors()
     try:
-        services.case_supply_answers(
+        case_supply_answers(
             case=case, actor=acting.user, answers=answers_from_post(request.POST, fields)
         )
     except DomainError as error:
@@ -73,9 +76,7 @@ def case_document(request: HttpRequest, acting: Acting, reference: str) -> HttpR
         errors.add(field_id, _("Vælg den fil, du vil sende."))
     else:
         try:
-            services.case_add_document(
-                case=case, actor=acting.user, upload=upload, requirement_key=key
-            )
+            case_add_document(case=case, actor=acting.user, upload=upload, requirement_key=key)
         except DomainError as error:
             errors.add_domain_error(error, file_field=field_id)
     if errors:
@@ -119,9 +120,7 @@ def case_visit_slot(request: HttpRequest, acting: Acting, reference: str) -> Htt
         errors.add(SLOT_FIELD_ID, _("Vælg et af tidspunkterne for besøget."))
     else:
         try:
-            visit = inspection_services.visit_choose_slot(
-                visit=visit, actor=acting.user, slot_id=slot_id
-            )
+            visit = visit_choose_slot(visit=visit, actor=acting.user, slot_id=slot_id)
         except DomainError as error:
             # Whatever field the service names, the answer is this one radio group.
             for message in error.errors.values():
@@ -144,7 +143,7 @@ def case_message(request: HttpRequest, acting: Acting, reference: str) -> HttpRe
     case = case_for(request, acting, reference)
     body = request.POST.get("body", "")
     try:
-        services.case_message_post(case=case, actor=acting.user, body=body)
+        case_message_post(case=case, actor=acting.user, body=body)
     except DomainError as error:
         errors = FormErrors()
         errors.add_domain_error(error)
@@ -175,7 +174,7 @@ def case_withdraw(request: HttpRequest, acting: Acting, reference: str) -> HttpR
     if request.method == "POST":
         reason = request.POST.get("reason", "")
         try:
-            services.case_withdraw(case=case, actor=acting.user, reason=reason[:1000])
+            lifecycle.case_withdraw(case=case, actor=acting.user, reason=reason[:1000])
         except DomainError as error:
             errors.add_domain_error(error)
         else:

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from erhvervskontakt.accounts.models import User
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import InquiryDraft
 from erhvervskontakt.cases.selectors import (
     draft_get,
@@ -22,6 +21,12 @@ from erhvervskontakt.cases.selectors import (
     draft_requirements,
     draft_service_types,
     draft_submitted_reference,
+)
+from erhvervskontakt.cases.services.drafts import (
+    draft_add_document,
+    draft_create,
+    draft_submit,
+    draft_update,
 )
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
 from erhvervskontakt.common.errors import DomainError, NotFound
@@ -80,7 +85,7 @@ def inquiry_new(request: HttpRequest, acting: Acting) -> HttpResponse:
     """Start a new inquiry (a server-side draft), or pick up one begun earlier."""
     if request.method == "POST":
         try:
-            draft = services.draft_create(actor=acting.user, business=acting.current)
+            draft = draft_create(actor=acting.user, business=acting.current)
         except DomainError as error:
             messages.error(request, error.message)
             return redirect("portal:inquiry_new")
@@ -114,7 +119,7 @@ def _save_parts(
     """Save each part of a step on its own, so what is valid is kept even if a part is not."""
     for part in parts:
         try:
-            draft = services.draft_update(draft=draft, actor=actor, **part)
+            draft = draft_update(draft=draft, actor=actor, **part)
         except DomainError as error:
             errors.add_domain_error(error)
     return draft
@@ -127,7 +132,7 @@ def _advance(request: HttpRequest, draft: InquiryDraft, actor: User, step: int) 
         # Refused if, say, it was submitted meanwhile in another tab: the step page sends
         # the user on to its receipt.
         with contextlib.suppress(DomainError):
-            draft = services.draft_update(draft=draft, actor=actor, step=step + 1)
+            draft = draft_update(draft=draft, actor=actor, step=step + 1)
     target = max(1, step - 1) if going_back else step + 1
     return redirect("portal:inquiry_step", draft.pk, target)
 
@@ -303,7 +308,7 @@ def _step_documents(request: HttpRequest, acting: Acting, draft: InquiryDraft) -
             if upload is None:
                 continue
             try:
-                services.draft_add_document(
+                draft_add_document(
                     draft=draft, actor=acting.user, upload=upload, requirement_key=key
                 )
             except DomainError as error:
@@ -348,7 +353,7 @@ def _step_review(request: HttpRequest, acting: Acting, draft: InquiryDraft) -> H
         if request.POST.get("action") == "back":
             return redirect("portal:inquiry_step", draft.pk, 3)
         try:
-            case = services.draft_submit(draft=draft, actor=acting.user)
+            case = draft_submit(draft=draft, actor=acting.user)
         except DomainError as error:
             errors.add_domain_error(error)
             if error.errors:

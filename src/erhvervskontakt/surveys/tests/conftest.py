@@ -19,8 +19,10 @@ from django.test import Client
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.businesses.models import Business
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Case, Event, Task
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.models import Department, ServiceType
 from erhvervskontakt.notifications.tests.conftest import (  # noqa: F401  (fixtures)
     _empty_queue,
@@ -95,7 +97,7 @@ def answered_case(
         answers: dict[str, Any] = {}
         for code in codes:
             answers.update(ANSWERS[code])
-        case = case_services.inquiry_submit(
+        case = inquiry_submit(
             actor=owner,
             cvr=business.cvr,
             service_types=list(codes),
@@ -104,10 +106,8 @@ def answered_case(
             answers=answers,
         )
         chosen = coordinator or coordinators[0]
-        case = case_services.case_screen(case=case, actor=chosen, coordinator=chosen)
-        return case_services.case_record_decision(
-            case=case, actor=chosen, summary="Tilladelse givet."
-        )
+        case = case_screen(case=case, actor=chosen, coordinator=chosen)
+        return case_record_decision(case=case, actor=chosen, summary="Tilladelse givet.")
 
     return make
 

@@ -108,9 +108,9 @@ def test_an_unknown_token_is_not_found(link):
 
 
 def test_a_case_not_yet_answered_gets_no_survey(answered_case, owner, business):
-    from erhvervskontakt.cases import services as case_services
+    from erhvervskontakt.cases.services.intake import inquiry_submit
 
-    case = case_services.inquiry_submit(
+    case = inquiry_submit(
         actor=owner,
         cvr=business.cvr,
         service_types=["raadgivning"],

@@ -15,7 +15,6 @@ from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, BusinessEvent
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import (
     Answer,
     Case,
@@ -25,6 +24,8 @@ from erhvervskontakt.cases.models import (
     Message,
     Task,
 )
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.cases.tests.conftest import give_cases  # noqa: F401  (a fixture)
 
 CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
@@ -54,7 +55,7 @@ def make_case(
         answers: dict[str, Any] | None = None,
         screen: bool = False,
     ) -> Case:
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=owner,
             cvr=business.cvr,
             service_types=service_types or ["udeservering"],
@@ -63,7 +64,7 @@ def make_case(
             answers={"areal": 12} if answers is None else answers,
         )
         if screen:
-            case = services.case_screen(case=case, actor=karen)
+            case = case_screen(case=case, actor=karen)
         return case
 
     return make

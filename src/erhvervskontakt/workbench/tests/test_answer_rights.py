@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from erhvervskontakt.accounts.tests.factories import StaffFactory
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Task
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.tasks import task_complete
 from erhvervskontakt.common.errors import Forbidden
 
 from .conftest import snapshot
@@ -23,7 +24,7 @@ def vera(catalogue):
 def test_a_caseworker_answers_a_case_that_is_their_department_s_alone(make_case, vera):
     case = make_case(service_types=["udeservering"], screen=True)
 
-    answered = services.case_record_decision(case=case, actor=vera, summary="Tilladelse givet.")
+    answered = case_record_decision(case=case, actor=vera, summary="Tilladelse givet.")
 
     assert answered.status == CaseStatus.ANSWERED
 
@@ -35,19 +36,19 @@ def test_a_caseworker_cannot_answer_while_another_department_works_on_the_case(
     before = snapshot(case)
 
     with pytest.raises(Forbidden, match="Erhvervskontakt har stadig åbne opgaver"):
-        services.case_record_decision(case=case, actor=vera, summary="Tilladelse givet.")
+        case_record_decision(case=case, actor=vera, summary="Tilladelse givet.")
     assert snapshot(Case.objects.get(pk=case.pk)) == before
 
     advice = case.tasks.get(department__code="erhverv")
-    services.task_complete(task=advice, actor=karen, note="Rådgivning givet på mødet.")
-    answered = services.case_record_decision(case=case, actor=vera, summary="Tilladelse givet.")
+    task_complete(task=advice, actor=karen, note="Rådgivning givet på mødet.")
+    answered = case_record_decision(case=case, actor=vera, summary="Tilladelse givet.")
     assert answered.status == CaseStatus.ANSWERED
 
 
 def test_the_coordinator_answers_whatever_is_open(make_case, karen):
     case = make_case(service_types=["udeservering", "raadgivning"], screen=True)
 
-    answered = services.case_record_decision(case=case, actor=karen, summary="Svar på det hele.")
+    answered = case_record_decision(case=case, actor=karen, summary="Svar på det hele.")
 
     assert answered.status == CaseStatus.ANSWERED
     assert not Task.objects.filter(case=case, status=Task.Status.OPEN).exists()
@@ -57,7 +58,7 @@ def test_a_caseworker_of_an_unrelated_department_is_refused(make_case, bodil):
     case = make_case(service_types=["udeservering"], screen=True)
 
     with pytest.raises(Forbidden):
-        services.case_record_decision(case=case, actor=bodil, summary="Ikke min sag.")
+        case_record_decision(case=case, actor=bodil, summary="Ikke min sag.")
     assert Case.objects.get(pk=case.pk).status == CaseStatus.IN_PROGRESS
 
 

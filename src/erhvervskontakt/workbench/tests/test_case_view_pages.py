@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Event, Message
 from erhvervskontakt.cases.selectors import (
     case_messages_page,
     case_timeline_page,
 )
+from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.common import clock
 
 pytestmark = pytest.mark.django_db
@@ -126,8 +126,8 @@ def test_a_page_number_of_any_kind_is_never_an_error(client_for, karen, make_cas
 
 def test_the_pages_never_show_internal_entries_to_a_business_user(owner, karen, make_case):
     case = make_case(screen=True)
-    services.case_message_post(case=case, actor=karen, body="Kun for os", internal=True)
-    services.case_message_post(case=case, actor=karen, body="Til jer", internal=False)
+    case_message_post(case=case, actor=karen, body="Kun for os", internal=True)
+    case_message_post(case=case, actor=karen, body="Til jer", internal=False)
 
     notes = case_messages_page(user=owner, case=case, internal=True)
     dialogue = case_messages_page(user=owner, case=case, internal=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from erhvervskontakt.cases import services
+from erhvervskontakt.cases.services.decision import case_record_decision
 from erhvervskontakt.surveys import services as survey_services
 from erhvervskontakt.surveys.services import questions_seed_defaults
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_the_case_view_shows_the_survey_answers_and_the_comment(client_for, make_case, karen):
     questions_seed_defaults()
     case = make_case(screen=True)
-    case = services.case_record_decision(case=case, actor=karen, summary="Tilladt.")
+    case = case_record_decision(case=case, actor=karen, summary="Tilladt.")
     _invitation, token = survey_services.invitation_create(case=case)
     survey_services.response_submit(
         token=token, answers={"overall": "5", "comments": "Hurtigt & venligt <b>svar</b>"}

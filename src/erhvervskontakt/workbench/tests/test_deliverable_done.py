@@ -10,8 +10,9 @@ import json
 
 import pytest
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, Deliverable, Event
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
+from erhvervskontakt.cases.services.plan import deliverable_add
 from erhvervskontakt.common import clock
 
 from .conftest import snapshot
@@ -30,7 +31,7 @@ def post(client, case, **data):  # type: ignore[no-untyped-def]
 
 
 def agreed(case: Case, actor, title: str = "Spildbakke under olietønderne") -> Deliverable:  # type: ignore[no-untyped-def]
-    return services.deliverable_add(
+    return deliverable_add(
         case=case,
         actor=actor,
         party="business",
@@ -106,7 +107,7 @@ def test_a_stale_plan_is_refused_in_the_line_and_nothing_changes(
     case = make_case(screen=True)
     line = agreed(case, karen)
     seen = Case.objects.get(pk=case.pk).version
-    services.case_change_coordinator(case=case, actor=lars, coordinator=lars)
+    case_change_coordinator(case=case, actor=lars, coordinator=lars)
     before = snapshot(case)
 
     response = post(client_for(karen), case, version=seen, deliverable=line.pk)

@@ -12,8 +12,8 @@ import json
 import pytest
 
 from erhvervskontakt.accounts.tests.factories import StaffFactory
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, Deliverable, Event, Task
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
 
 from .conftest import snapshot
 
@@ -188,7 +188,7 @@ def test_a_stale_plan_change_is_refused_in_its_line_keeping_what_was_typed(
     case = make_case(screen=True)
     line = case.deliverables.get()
     seen = case.version
-    services.case_change_coordinator(case=case, actor=lars, coordinator=lars)
+    case_change_coordinator(case=case, actor=lars, coordinator=lars)
     before = snapshot(case)
 
     response = plan_post(

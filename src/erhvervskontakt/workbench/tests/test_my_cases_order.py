@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from erhvervskontakt.businesses.models import Business
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import OPEN_STATUSES, Case, CaseStatus, Deliverable
 from erhvervskontakt.cases.selectors import my_cases
+from erhvervskontakt.cases.services.intake import inquiry_submit
 from erhvervskontakt.common import clock
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_pages_newest_first_match_the_plain_query(catalogue, karen, lars, busine
     start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
     for index in range(30):
         target = business if index % 3 else other_business
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=karen,
             cvr=target.cvr,
             service_types=["udeservering"],
@@ -79,7 +79,7 @@ def test_every_filter_and_order_pages_like_the_plain_query(
     today = clock.today()
     start = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
     for index in range(40):
-        case = services.inquiry_submit(
+        case = inquiry_submit(
             actor=karen,
             cvr=(business if index % 3 else other_business).cvr,
             service_types=["udeservering"],

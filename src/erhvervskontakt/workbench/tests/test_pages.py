@@ -8,8 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.hashers import make_password
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Event, Message, Task
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.screening import case_screen
+from erhvervskontakt.cases.services.tasks import task_claim
 from erhvervskontakt.common import clock
 
 from .conftest import CONTACT, snapshot
@@ -54,7 +59,7 @@ def test_a_business_user_is_refused_at_the_workbench_login(client, owner):
 
 
 def _backdated(karen, business, catalogue, days_ago: int) -> Case:
-    return services.inquiry_submit(
+    return inquiry_submit(
         actor=karen,
         cvr=business.cvr,
         service_types=["udeservering"],
@@ -136,7 +141,7 @@ def test_a_stale_screening_form_is_refused_keeping_what_was_typed(
 ):
     case = make_case()
     seen = case.version
-    services.case_message_post(case=case, actor=lars, body="Jeg kigger på den", internal=True)
+    case_message_post(case=case, actor=lars, body="Jeg kigger på den", internal=True)
     before = snapshot(case)
 
     response = client_for(karen).post(
@@ -258,7 +263,7 @@ def test_an_internal_note_is_shown_to_staff_and_never_to_the_business(
 def test_a_stale_case_form_is_refused_and_keeps_the_text(client_for, karen, lars, make_case):
     case = make_case(screen=True)
     seen = case.version
-    services.case_change_coordinator(case=case, actor=lars, coordinator=lars)
+    case_change_coordinator(case=case, actor=lars, coordinator=lars)
     before = snapshot(case)
 
     response = client_for(karen).post(
@@ -315,7 +320,7 @@ def test_changing_a_deliverable_due_date_needs_a_reason(client_for, karen, make_
 
 def test_closing_an_answered_case(client_for, karen, make_case):
     case = make_case(screen=True)
-    case = services.case_record_decision(case=case, actor=karen, summary="Ja")
+    case = case_record_decision(case=case, actor=karen, summary="Ja")
 
     response = client_for(karen).post(
         f"/medarbejder/sager/{case.reference}/afslut/", {"version": case.version}
@@ -354,7 +359,7 @@ def test_a_stale_task_action_is_refused_with_a_message(client_for, bodil, buildi
     case = building_case(screen=True)
     task = case.tasks.get()
     stale = task.version
-    services.task_claim(task=task, actor=bodil)
+    task_claim(task=task, actor=bodil)
 
     response = client_for(bodil).post(
         f"/medarbejder/opgaver/{task.pk}/faerdig/", {"version": stale}, follow=True
@@ -389,7 +394,7 @@ def test_my_cases_lists_what_i_coordinate_and_filters_overdue(
 ):
     mine = building_case(screen=True)
     theirs = make_case()
-    services.case_screen(case=theirs, actor=karen, coordinator=lars)
+    case_screen(case=theirs, actor=karen, coordinator=lars)
 
     page = text(client_for(karen).get("/medarbejder/mine-sager/"))
     assert mine.reference in page

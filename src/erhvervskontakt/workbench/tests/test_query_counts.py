@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from erhvervskontakt.cases import services
+from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.tasks import task_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def grow(make_case, building_case, karen, bodil):
         for _ in range(n):
             make_case()
             case = building_case(screen=True)
-            services.task_claim(task=case.tasks.get(), actor=bodil)
+            task_claim(task=case.tasks.get(), actor=bodil)
 
     return make
 
@@ -61,7 +62,7 @@ def test_the_case_view_runs_a_constant_number_of_queries(client_for, karen, buil
     url = f"/medarbejder/sager/{case.reference}/"
     first = queries(client, url)
     for n in range(5):
-        services.case_message_post(case=case, actor=karen, body=f"Notat {n}", internal=True)
+        case_message_post(case=case, actor=karen, body=f"Notat {n}", internal=True)
 
     assert queries(client, url) == first
 

@@ -12,9 +12,9 @@ import datetime as dt
 
 import pytest
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable, Event
-from erhvervskontakt.cases.services import PlanLine
+from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.screening import PlanLine, case_screen_checked
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Conflict, Forbidden, ValidationFailed
 
@@ -44,7 +44,7 @@ def events(case: Case, kind: str) -> list[str]:
 def test_the_confirmed_plan_changes_adds_and_logs_each_line_with_its_reason(karen, building_case):
     case = building_case()  # Byggeri, missing the drawings
 
-    screened = services.case_screen_checked(
+    screened = case_screen_checked(
         case=case,
         actor=karen,
         expected_version=case.version,
@@ -92,7 +92,7 @@ def test_the_confirmed_plan_changes_adds_and_logs_each_line_with_its_reason(kare
 def test_untouched_lines_are_no_change(karen, building_case):
     case = building_case()
 
-    screened = services.case_screen_checked(
+    screened = case_screen_checked(
         case=case,
         actor=karen,
         plan=[PlanLine(service_type=BUILDING), PlanLine(requirement_key="tegninger")],
@@ -108,7 +108,7 @@ def test_untouched_lines_are_no_change(karen, building_case):
 def test_leaving_out_the_only_missing_line_waives_it_and_the_case_goes_ahead(karen, building_case):
     case = building_case()
 
-    screened = services.case_screen_checked(
+    screened = case_screen_checked(
         case=case,
         actor=karen,
         plan=[
@@ -135,7 +135,7 @@ def test_answer_lines_follow_an_edited_estimate_unless_their_own_date_was_set(ka
     case = make_case(service_types=["udeservering", "raadgivning"], answers={"areal": 12})
     estimate = days(60)
 
-    screened = services.case_screen_checked(
+    screened = case_screen_checked(
         case=case,
         actor=karen,
         estimate=estimate,
@@ -157,7 +157,7 @@ def test_the_business_deadline_fills_only_business_lines_without_their_own_date(
     # environmental approval: missing listepunkt and the application form (matrikel answered)
     case = make_case(service_types=["miljoegodkendelse"], answers={"matrikel": "12a"})
 
-    screened = services.case_screen_checked(
+    screened = case_screen_checked(
         case=case,
         actor=karen,
         business_due=days(25),
@@ -176,7 +176,7 @@ def test_a_plan_with_errors_is_refused_with_every_error_and_nothing_changes(kare
     before = snapshot(case)
 
     with pytest.raises(ValidationFailed) as refused:
-        services.case_screen_checked(
+        case_screen_checked(
             case=case,
             actor=karen,
             estimate="2026-02-30",
@@ -213,7 +213,7 @@ def test_a_proposed_line_cannot_change_side_or_appear_twice(karen, building_case
     before = snapshot(case)
 
     with pytest.raises(ValidationFailed) as refused:
-        services.case_screen_checked(
+        case_screen_checked(
             case=case,
             actor=karen,
             plan=[
@@ -234,7 +234,7 @@ def test_a_single_error_is_the_message(karen, make_case):
     case = make_case()
 
     with pytest.raises(ValidationFailed) as refused:
-        services.case_screen_checked(
+        case_screen_checked(
             case=case, actor=karen, plan=[PlanLine(party="business", title="Skitse")]
         )
 
@@ -244,11 +244,11 @@ def test_a_single_error_is_the_message(karen, make_case):
 def test_a_stale_version_is_refused_and_the_plan_is_not_applied(karen, lars, building_case):
     case = building_case()
     seen = case.version
-    services.case_message_post(case=case, actor=lars, body="Jeg tager den", internal=True)
+    case_message_post(case=case, actor=lars, body="Jeg tager den", internal=True)
     before = snapshot(case)
 
     with pytest.raises(Conflict):
-        services.case_screen_checked(
+        case_screen_checked(
             case=case,
             actor=karen,
             expected_version=seen,
@@ -263,7 +263,7 @@ def test_only_staff_can_screen_with_a_plan(owner, building_case):
     before = snapshot(case)
 
     with pytest.raises(Forbidden):
-        services.case_screen_checked(
+        case_screen_checked(
             case=case,
             actor=owner,
             plan=[PlanLine(requirement_key="tegninger", leave_out=True, reason="Nej")],

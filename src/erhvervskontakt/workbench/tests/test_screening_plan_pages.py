@@ -14,8 +14,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import CaseStatus, Deliverable, Event
+from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.common import clock
 
 from .conftest import snapshot
@@ -337,7 +337,7 @@ def test_a_tampered_line_is_refused(screening):
 
 def test_a_stale_form_with_an_edited_plan_is_refused_keeping_the_plan(screening, lars):
     client, case, url, form = screening
-    services.case_message_post(case=case, actor=lars, body="Jeg kigger på den", internal=True)
+    case_message_post(case=case, actor=lars, body="Jeg kigger på den", internal=True)
     before = snapshot(case)
     form.update({"plan-2-party": "business", "plan-2-title": "Send brandplan"})
     form["plan-2-due_date"] = days(5).isoformat()

@@ -12,9 +12,24 @@ import pytest
 
 from erhvervskontakt.businesses import services as business_services
 from erhvervskontakt.businesses.models import BusinessEvent
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import CaseStatus, Deliverable, Event, Task
 from erhvervskontakt.cases.selectors import case_missing, case_queryset
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
+from erhvervskontakt.cases.services.core import case_update_checked
+from erhvervskontakt.cases.services.decision import (
+    case_record_decision,
+    case_record_decision_with_document,
+)
+from erhvervskontakt.cases.services.material import requirement_mark_not_needed
+from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.plan import (
+    case_set_estimate,
+    deliverable_add,
+    deliverable_change,
+    deliverable_waive,
+)
+from erhvervskontakt.cases.services.screening import case_screen, case_screen_checked
+from erhvervskontakt.cases.services.tasks import task_assign, task_claim, task_complete
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
 
@@ -45,7 +60,7 @@ def test_marking_a_missing_requirement_not_needed_before_screening_removes_it(ka
     case = building_case()
     assert [m.key for m in case_missing(case)] == ["tegninger"]
 
-    case = services.requirement_mark_not_needed(
+    case = requirement_mark_not_needed(
         case=case,
         actor=karen,
         requirement_key="tegninger",
@@ -63,7 +78,7 @@ def test_marking_a_missing_requirement_not_needed_before_screening_removes_it(ka
     event = case.events.get(kind="requirement_not_needed")
     assert "Tilbygning uden ændret facade" in event.text
     # screening then finds the case complete
-    screened = services.case_screen(case=case, actor=karen)
+    screened = case_screen(case=case, actor=karen)
     assert screened.status == CaseStatus.IN_PROGRESS
 
 
@@ -71,7 +86,7 @@ def test_marking_not_needed_on_a_waiting_case_resumes_it(karen, building_case):
     case = building_case(screen=True)
     assert case.status == CaseStatus.AWAITING_BUSINESS
 
-    case = services.requirement_mark_not_needed(
+    case = requirement_mark_not_needed(
         case=case, actor=karen, requirement_key="tegninger", reason="Findes i arkivet"
     )
 
@@ -98,9 +113,7 @@ def test_marking_not_needed_refuses_bad_input_and_changes_nothing(
     before = snapshot(case)
 
     with pytest.raises(error):
-        services.requirement_mark_not_needed(
-            case=case, actor=karen, requirement_key=key, reason=reason
-        )
+        requirement_mark_not_needed(case=case, actor=karen, requirement_key=key, reason=reason)
 
     assert snapshot(case) == before
 
@@ -110,7 +123,7 @@ def test_marking_not_needed_with_a_stale_version_is_a_conflict(karen, building_c
     before = snapshot(case)
 
     with pytest.raises(Conflict) as refused:
-        services.requirement_mark_not_needed(
+        requirement_mark_not_needed(
             case=case,
             actor=karen,
             requirement_key="tegninger",
@@ -127,9 +140,7 @@ def test_a_business_user_cannot_mark_requirements_not_needed(owner, building_cas
     before = snapshot(case)
 
     with pytest.raises(Forbidden):
-        services.requirement_mark_not_needed(
-            case=case, actor=owner, requirement_key="tegninger", reason="x"
-        )
+        requirement_mark_not_needed(case=case, actor=owner, requirement_key="tegninger", reason="x")
 
     assert snapshot(case) == before
 
@@ -142,7 +153,7 @@ def test_setting_the_estimate_moves_the_municipality_deliverables_and_logs_why(k
     old = case.estimated_answer_date
     new = old + dt.timedelta(days=14)
 
-    case = services.case_set_estimate(
+    case = case_set_estimate(
         case=case, actor=karen, estimate=new, reason="Høring", expected_version=case.version
     )
 
@@ -159,11 +170,11 @@ def test_an_estimate_in_the_past_or_without_reason_is_refused(karen, make_case):
     before = snapshot(case)
 
     with pytest.raises(ValidationFailed):
-        services.case_set_estimate(
+        case_set_estimate(
             case=case, actor=karen, estimate=clock.today() - dt.timedelta(days=1), reason="x"
         )
     with pytest.raises(ValidationFailed):
-        services.case_set_estimate(
+        case_set_estimate(
             case=case, actor=karen, estimate=clock.today() + dt.timedelta(days=9), reason=""
         )
 
@@ -177,7 +188,7 @@ def test_screening_with_an_edited_estimate_promises_that_date(karen, lars, make_
     case = make_case()
     wanted = clock.today() + dt.timedelta(days=60)
 
-    case = services.case_screen_checked(
+    case = case_screen_checked(
         case=case,
         actor=karen,
         coordinator="lars",
@@ -195,11 +206,11 @@ def test_screening_with_an_edited_estimate_promises_that_date(karen, lars, make_
 def test_screening_a_case_changed_since_it_was_opened_is_a_conflict(karen, make_case):
     case = make_case()
     seen = case.version
-    services.case_message_post(case=case, actor=karen, body="Notat", internal=True)
+    case_message_post(case=case, actor=karen, body="Notat", internal=True)
     before = snapshot(case)
 
     with pytest.raises(Conflict):
-        services.case_screen_checked(case=case, actor=karen, expected_version=seen)
+        case_screen_checked(case=case, actor=karen, expected_version=seen)
 
     assert snapshot(case) == before
 
@@ -211,7 +222,7 @@ def test_adding_changing_and_waiving_deliverables_is_logged(karen, make_case):
     case = make_case(screen=True)
     due = clock.today() + dt.timedelta(days=10)
 
-    added = services.deliverable_add(
+    added = deliverable_add(
         case=case,
         actor=karen,
         party="business",
@@ -220,7 +231,7 @@ def test_adding_changing_and_waiving_deliverables_is_logged(karen, make_case):
         expected_version=case.version,
     )
     case = fresh(case)
-    changed = services.deliverable_change(
+    changed = deliverable_change(
         deliverable=added,
         actor=karen,
         due_date=due + dt.timedelta(days=5),
@@ -228,7 +239,7 @@ def test_adding_changing_and_waiving_deliverables_is_logged(karen, make_case):
         expected_version=case.version,
     )
     case = fresh(case)
-    waived = services.deliverable_waive(
+    waived = deliverable_waive(
         deliverable=changed, actor=karen, reason="Ikke relevant", expected_version=case.version
     )
 
@@ -245,7 +256,7 @@ def test_waiving_the_missing_business_deliverable_resumes_the_case(karen, buildi
     case = building_case(screen=True)
     drawings = case.deliverables.get(requirement_key="tegninger")
 
-    services.deliverable_waive(deliverable=drawings, actor=karen, reason="Ikke nødvendigt")
+    deliverable_waive(deliverable=drawings, actor=karen, reason="Ikke nødvendigt")
 
     assert fresh(case).status == CaseStatus.IN_PROGRESS
 
@@ -257,15 +268,13 @@ def test_deliverable_edits_with_a_stale_version_change_nothing(karen, make_case)
     before = snapshot(case)
 
     with pytest.raises(Conflict):
-        services.deliverable_change(
+        deliverable_change(
             deliverable=line, actor=karen, title="Nyt", reason="x", expected_version=stale
         )
     with pytest.raises(Conflict):
-        services.deliverable_waive(
-            deliverable=line, actor=karen, reason="x", expected_version=stale
-        )
+        deliverable_waive(deliverable=line, actor=karen, reason="x", expected_version=stale)
     with pytest.raises(Conflict):
-        services.deliverable_add(
+        deliverable_add(
             case=case,
             actor=karen,
             party="business",
@@ -282,7 +291,7 @@ def test_deliverable_add_reports_every_bad_field(karen, make_case):
     before = snapshot(case)
 
     with pytest.raises(ValidationFailed) as refused:
-        services.deliverable_add(case=case, actor=karen, party="nobody", title="", due_date="x")
+        deliverable_add(case=case, actor=karen, party="nobody", title="", due_date="x")
 
     assert set(refused.value.errors) == {"party", "title", "due_date"}
     assert snapshot(case) == before
@@ -290,12 +299,12 @@ def test_deliverable_add_reports_every_bad_field(karen, make_case):
 
 def test_a_delivered_deliverable_cannot_be_waived(karen, make_case):
     case = make_case(screen=True)
-    case = services.case_record_decision(case=case, actor=karen, summary="Ja")
+    case = case_record_decision(case=case, actor=karen, summary="Ja")
     line = case.deliverables.get(party="municipality")
     before = snapshot(case)
 
     with pytest.raises(IllegalTransition):
-        services.deliverable_waive(deliverable=line, actor=karen, reason="x")
+        deliverable_waive(deliverable=line, actor=karen, reason="x")
 
     assert snapshot(case) == before
 
@@ -307,9 +316,9 @@ def test_a_caseworker_claims_and_completes_their_departments_task(bodil, buildin
     case = building_case(screen=True)
     task = case.tasks.get()
 
-    task = services.task_claim(task=task, actor=bodil, expected_version=task.version)
+    task = task_claim(task=task, actor=bodil, expected_version=task.version)
     assert (task.status, task.assignee) == (Task.Status.IN_PROGRESS, bodil)
-    task = services.task_complete(task=task, actor=bodil, expected_version=task.version)
+    task = task_complete(task=task, actor=bodil, expected_version=task.version)
 
     assert task.status == Task.Status.DONE
     assert task.done_at is not None
@@ -323,7 +332,7 @@ def test_a_coordinator_assigns_a_task_to_a_caseworker_of_the_department(
     case = building_case(screen=True)
     task = case.tasks.get()
 
-    task = services.task_assign(task=task, actor=karen, assignee=bodil)
+    task = task_assign(task=task, actor=karen, assignee=bodil)
 
     assert task.assignee == bodil
     before = snapshot(case)
@@ -333,7 +342,7 @@ def test_a_coordinator_assigns_a_task_to_a_caseworker_of_the_department(
         from erhvervskontakt.catalogue.models import Department
 
         other = StaffFactory(department=Department.objects.get(code="vej"))
-        services.task_assign(task=task, actor=karen, assignee=other)
+        task_assign(task=task, actor=karen, assignee=other)
     assert snapshot(case) == before
 
 
@@ -346,7 +355,7 @@ def test_a_caseworker_of_another_department_cannot_touch_the_task(building_case)
     road = StaffFactory(department=Department.objects.get(code="vej"))
     before = snapshot(case)
 
-    for call in (services.task_claim, services.task_complete):
+    for call in (task_claim, task_complete):
         with pytest.raises(Forbidden):
             call(task=task, actor=road)
 
@@ -360,11 +369,11 @@ def test_two_caseworkers_claiming_the_same_task_the_second_gets_a_conflict(bodil
     task = case.tasks.get()
     colleague = StaffFactory(department=bodil.department)
     seen = task.version
-    services.task_claim(task=task, actor=bodil, expected_version=seen)
+    task_claim(task=task, actor=bodil, expected_version=seen)
     before = snapshot(case)
 
     with pytest.raises(Conflict):
-        services.task_claim(task=task, actor=colleague, expected_version=seen)
+        task_claim(task=task, actor=colleague, expected_version=seen)
 
     assert snapshot(case) == before
     assert Task.objects.get(pk=task.pk).assignee == bodil
@@ -372,11 +381,11 @@ def test_two_caseworkers_claiming_the_same_task_the_second_gets_a_conflict(bodil
 
 def test_a_done_task_cannot_be_completed_again(bodil, building_case):
     case = building_case(screen=True)
-    task = services.task_complete(task=case.tasks.get(), actor=bodil)
+    task = task_complete(task=case.tasks.get(), actor=bodil)
     before = snapshot(case)
 
     with pytest.raises(IllegalTransition):
-        services.task_complete(task=task, actor=bodil)
+        task_complete(task=task, actor=bodil)
 
     assert snapshot(case) == before
 
@@ -387,7 +396,7 @@ def test_a_done_task_cannot_be_completed_again(bodil, building_case):
 def test_recording_the_decision_with_a_document_attaches_it(karen, make_case, pdf_upload):
     case = make_case(screen=True)
 
-    case = services.case_record_decision_with_document(
+    case = case_record_decision_with_document(
         case=case,
         actor=karen,
         summary="Tilladelse givet",
@@ -404,7 +413,7 @@ def test_a_decision_that_is_refused_stores_no_document(karen, building_case, pdf
     before = snapshot(case)
 
     with pytest.raises(IllegalTransition):
-        services.case_record_decision_with_document(
+        case_record_decision_with_document(
             case=case, actor=karen, summary="Ja", upload=pdf_upload()
         )
 
@@ -416,12 +425,10 @@ def test_case_update_checked_refuses_a_stale_version(karen, lars, make_case):
     before = snapshot(case)
 
     with pytest.raises(Conflict):
-        services.case_update_checked(
+        case_update_checked(
             case=case,
             expected_version=case.version + 1,
-            change=lambda c: services.case_change_coordinator(
-                case=c, actor=karen, coordinator=lars
-            ),
+            change=lambda c: case_change_coordinator(case=c, actor=karen, coordinator=lars),
         )
 
     assert snapshot(case) == before

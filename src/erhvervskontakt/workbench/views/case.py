@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from erhvervskontakt.accounts.models import User
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, Deliverable
 from erhvervskontakt.cases.selectors import (
     case_clock_events,
@@ -25,6 +24,19 @@ from erhvervskontakt.cases.selectors import (
     case_timeline_page,
     coordinator_loads,
     deliverable_get,
+)
+from erhvervskontakt.cases.services.coordinators import case_change_coordinator
+from erhvervskontakt.cases.services.core import case_update_checked
+from erhvervskontakt.cases.services.decision import case_record_decision_with_document
+from erhvervskontakt.cases.services.lifecycle import case_close
+from erhvervskontakt.cases.services.material import requirement_mark_not_needed
+from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.plan import (
+    case_set_estimate,
+    deliverable_add,
+    deliverable_change,
+    deliverable_mark_delivered,
+    deliverable_waive,
 )
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError, NotFound
@@ -154,9 +166,7 @@ def _case_actions(
     version = posted_version(post)
 
     def checked(change: Callable[[Case], Any]) -> Callable[[], Any]:
-        return lambda: services.case_update_checked(
-            case=case, expected_version=version, change=change
-        )
+        return lambda: case_update_checked(case=case, expected_version=version, change=change)
 
     def deliverable() -> Deliverable:
         try:
@@ -168,7 +178,7 @@ def _case_actions(
         "notat": (
             False,
             checked(
-                lambda c: services.case_message_post(
+                lambda c: case_message_post(
                     case=c, actor=actor, body=post.get("body", ""), internal=True
                 )
             ),
@@ -177,7 +187,7 @@ def _case_actions(
         "besked": (
             False,
             checked(
-                lambda c: services.case_message_post(
+                lambda c: case_message_post(
                     case=c, actor=actor, body=post.get("body", ""), internal=False
                 )
             ),
@@ -186,7 +196,7 @@ def _case_actions(
         "tovholder": (
             True,
             checked(
-                lambda c: services.case_change_coordinator(
+                lambda c: case_change_coordinator(
                     case=c,
                     actor=actor,
                     coordinator=post.get("coordinator", ""),
@@ -197,7 +207,7 @@ def _case_actions(
         ),
         "svar": (
             False,
-            lambda: services.case_record_decision_with_document(
+            lambda: case_record_decision_with_document(
                 case=case,
                 actor=actor,
                 summary=post.get("summary", ""),
@@ -208,12 +218,12 @@ def _case_actions(
         ),
         "afslut": (
             True,
-            checked(lambda c: services.case_close(case=c, actor=actor, note=post.get("note", ""))),
+            checked(lambda c: case_close(case=c, actor=actor, note=post.get("note", ""))),
             _("Sagen er afsluttet."),
         ),
         "svardato": (
             True,
-            lambda: services.case_set_estimate(
+            lambda: case_set_estimate(
                 case=case,
                 actor=actor,
                 estimate=_date(post.get("estimate", ""), "estimate"),
@@ -224,7 +234,7 @@ def _case_actions(
         ),
         "ikke-noedvendigt": (
             False,
-            lambda: services.requirement_mark_not_needed(
+            lambda: requirement_mark_not_needed(
                 case=case,
                 actor=actor,
                 requirement_key=post.get("requirement", ""),
@@ -235,7 +245,7 @@ def _case_actions(
         ),
         "leverance-ny": (
             False,
-            lambda: services.deliverable_add(
+            lambda: deliverable_add(
                 case=case,
                 actor=actor,
                 party=post.get("party", ""),
@@ -248,7 +258,7 @@ def _case_actions(
         ),
         "leverance-ret": (
             False,
-            lambda: services.deliverable_change(
+            lambda: deliverable_change(
                 deliverable=deliverable(),
                 actor=actor,
                 title=post.get("title") or None,
@@ -260,7 +270,7 @@ def _case_actions(
         ),
         "leverance-frafald": (
             False,
-            lambda: services.deliverable_waive(
+            lambda: deliverable_waive(
                 deliverable=deliverable(),
                 actor=actor,
                 reason=post.get("reason", ""),
@@ -273,7 +283,7 @@ def _case_actions(
         # material itself, and the service refuses them.
         "leverance-udfoert": (
             False,
-            lambda: services.deliverable_mark_delivered(
+            lambda: deliverable_mark_delivered(
                 deliverable=deliverable(), actor=actor, expected_version=version
             ),
             _("Leverancen er markeret som udført."),

@@ -16,8 +16,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError, NotFound
-from erhvervskontakt.inspections import rules, selectors, services
+from erhvervskontakt.inspections import rules, selectors
 from erhvervskontakt.inspections.models import PLANNED_KINDS, Category, Kind, PlanItem
+from erhvervskontakt.inspections.services.planning import (
+    plan_item_add,
+    plan_item_cancel,
+    plan_item_move,
+    plan_propose,
+)
+from erhvervskontakt.inspections.services.register import (
+    PARAMETER_NAMES,
+    inspection_record,
+    register_entry_add,
+    risk_assessment_record,
+)
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import render_page
 
@@ -60,7 +72,7 @@ def _unit_post(request: HttpRequest, user: User, data: selectors.UnitPage) -> st
     """One of the unit page's forms: a risk assessment, an inspection done, a category."""
     form = request.POST.get("form", "assessment")
     if form == "inspection":
-        inspection = services.inspection_record(
+        inspection = inspection_record(
             unit=data.unit,
             on=request.POST.get("on", ""),
             kind=request.POST.get("kind", ""),
@@ -73,7 +85,7 @@ def _unit_post(request: HttpRequest, user: User, data: selectors.UnitPage) -> st
             "day": inspection.on.strftime("%d.%m.%Y"),
         }
     if form == "register":
-        services.register_entry_add(
+        register_entry_add(
             unit=data.unit,
             category=request.POST.get("category", ""),
             valid_from=request.POST.get("valid_from", ""),
@@ -82,7 +94,7 @@ def _unit_post(request: HttpRequest, user: User, data: selectors.UnitPage) -> st
             note=request.POST.get("note", ""),
         )
         return _("Registreringen er gemt.")
-    assessment = services.risk_assessment_record(
+    assessment = risk_assessment_record(
         unit=data.unit,
         actor=user,
         scores={key: request.POST.get(key, "") for key in rules.PARAMETERS},
@@ -120,7 +132,7 @@ def unit_view(request: HttpRequest, p_number: str) -> HttpResponse:
     parameters = [
         {
             "key": key,
-            "label": services.PARAMETER_NAMES[key],
+            "label": PARAMETER_NAMES[key],
             "value": request.POST.get(key, ""),
             "reason": request.POST.get(f"{key}_reason", ""),
             "error": errors.get(key, ""),
@@ -164,7 +176,7 @@ def _adjust(request: HttpRequest, user: User, year: int) -> str:
     """One POSTed change to the plan: returns the message for the person."""
     action = request.POST.get("action", "")
     if action == "propose":
-        result = services.plan_propose(year=year)
+        result = plan_propose(year=year)
         return _("Forslaget er beregnet: %(n)s nye, %(u)s opdaterede punkter.") % {
             "n": result.created,
             "u": result.updated,
@@ -174,7 +186,7 @@ def _adjust(request: HttpRequest, user: User, year: int) -> str:
         raise NotFound(_("Der er ingen plan for året endnu."))
     reason = request.POST.get("reason", "")
     if action == "add":
-        services.plan_item_add(
+        plan_item_add(
             plan=plan,
             p_number=request.POST.get("p_number", ""),
             kind=request.POST.get("kind", ""),
@@ -188,10 +200,10 @@ def _adjust(request: HttpRequest, user: User, year: int) -> str:
     except ValueError:
         raise NotFound(_("Punktet findes ikke i planen.")) from None
     if action == "cancel":
-        services.plan_item_cancel(plan=plan, item_id=item_id, actor=user, reason=reason)
+        plan_item_cancel(plan=plan, item_id=item_id, actor=user, reason=reason)
         return _("Tilsynet er fjernet fra planen.")
     if action == "move":
-        services.plan_item_move(
+        plan_item_move(
             plan=plan,
             item_id=item_id,
             month=request.POST.get("month", ""),

@@ -23,13 +23,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.accounts.selectors import active_staff_get
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Deliverable
 from erhvervskontakt.cases.selectors import department_colleagues
+from erhvervskontakt.cases.services.plan import deliverable_mark_delivered
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Conflict, DomainError, NotFound, ValidationFailed
-from erhvervskontakt.inspections import selectors, services
+from erhvervskontakt.inspections import selectors
 from erhvervskontakt.inspections.models import Enforcement, Finding, Kind, Visit
+from erhvervskontakt.inspections.services.carrying_out import (
+    enforcement_add,
+    finding_add,
+    visit_mark_visited,
+)
+from erhvervskontakt.inspections.services.reporting import (
+    visit_publish,
+    visit_report_send,
+    visit_report_update,
+)
+from erhvervskontakt.inspections.services.visits import (
+    visit_cancel,
+    visit_create,
+    visit_fix_time,
+    visit_offer_slots,
+    visit_update_focus,
+)
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import render_page
 
@@ -349,21 +366,19 @@ def _visit_do(request: HttpRequest, visit: Visit, action: str) -> str:
     version = posted_version(post)
     errors: dict[str, str] = {}
     if action == "fokus":
-        services.visit_update_focus(
+        visit_update_focus(
             visit=visit, actor=actor, focus=post.get("focus", ""), expected_version=version
         )
         return _("Det, tilsynet ser på, er gemt.")
     if action == "tider":
-        services.visit_offer_slots(
-            visit=visit, actor=actor, slots=_slots(post), expected_version=version
-        )
+        visit_offer_slots(visit=visit, actor=actor, slots=_slots(post), expected_version=version)
         return _("Tidspunkterne er sendt til virksomheden, som vælger et af dem i portalen.")
     if action == "fast-tid":
         day = _parse_date(post.get("day", ""), "at", errors, required=True)
         time = _parse_time(post.get("time", ""), "at", errors)
         _invalid(errors)
         assert day is not None and time is not None
-        services.visit_fix_time(
+        visit_fix_time(
             visit=visit,
             actor=actor,
             at=_at(day, time),
@@ -375,7 +390,7 @@ def _visit_do(request: HttpRequest, visit: Visit, action: str) -> str:
         visited_on = _parse_date(post.get("visited_on", ""), "visited_on", errors, required=True)
         _invalid(errors)
         assert visited_on is not None
-        services.visit_mark_visited(
+        visit_mark_visited(
             visit=visit,
             actor=actor,
             visited_on=visited_on,
@@ -386,7 +401,7 @@ def _visit_do(request: HttpRequest, visit: Visit, action: str) -> str:
     if action == "fund":
         due = _parse_date(post.get("due_date", ""), "due_date", errors, required=False)
         _invalid(errors)
-        finding = services.finding_add(
+        finding = finding_add(
             visit=visit,
             actor=actor,
             kind=post.get("kind", ""),
@@ -400,7 +415,7 @@ def _visit_do(request: HttpRequest, visit: Visit, action: str) -> str:
         deadline = _parse_date(post.get("deadline", ""), "deadline", errors, required=False)
         issued_on = _parse_date(post.get("issued_on", ""), "issued_on", errors, required=False)
         _invalid(errors)
-        enforcement = services.enforcement_add(
+        enforcement = enforcement_add(
             visit=visit,
             actor=actor,
             kind=post.get("kind", ""),
@@ -412,7 +427,7 @@ def _visit_do(request: HttpRequest, visit: Visit, action: str) -> str:
         return _("%(kind)s er registreret.") % {"kind": enforcement.get_kind_display()}
     if action == "rapport":
         follows_up = {"ja": True, "nej": False}.get(post.get("follows_up", ""))
-        services.visit_report_update(
+        visit_report_update(
             visit=visit,
             actor=actor,
             self_monitoring=post.get("self_monitoring", ""),
@@ -422,21 +437,21 @@ def _visit_do(request: HttpRequest, visit: Visit, action: str) -> str:
         )
         return _("Rapportens felter er gemt.")
     if action == "send":
-        services.visit_report_send(visit=visit, actor=actor, expected_version=version)
+        visit_report_send(visit=visit, actor=actor, expected_version=version)
         return _("Rapporten er sendt til virksomheden og ligger på sagen.")
     if action == "offentliggoer":
-        services.visit_publish(visit=visit, actor=actor, expected_version=version)
+        visit_publish(visit=visit, actor=actor, expected_version=version)
         return _("Rapporten er offentliggjort.")
     if action == "loesning-udfoert":
         # The line is on the case: the case's version is what the form saw.
-        case_services.deliverable_mark_delivered(
+        deliverable_mark_delivered(
             deliverable=_agreed_solution(visit, post.get("deliverable", "")),
             actor=actor,
             expected_version=posted_version(post, "case_version"),
         )
         return _("Den aftalte løsning er markeret som udført.")
     if action == "aflys":
-        services.visit_cancel(
+        visit_cancel(
             visit=visit, actor=actor, reason=post.get("reason", ""), expected_version=version
         )
         return _("Tilsynsbesøget er aflyst, og sagen er lukket.")
@@ -609,7 +624,7 @@ def _create_visit(request: HttpRequest, user: User, form: dict[str, Any]) -> Vis
             errors.update(error.errors)
     _invalid(errors)
     assert unit is not None
-    return services.visit_create(
+    return visit_create(
         unit=unit,
         actor=user,
         kind=form["kind"],

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from erhvervskontakt.cases import services
+from erhvervskontakt.cases.services.intake import inquiry_submit
 from erhvervskontakt.catalogue.selectors import service_type_list
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError
@@ -47,7 +47,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
             errors["received_at"] = problem
         if not errors:
             try:
-                case = services.inquiry_submit(
+                case = inquiry_submit(
                     actor=request.user,  # type: ignore[arg-type]
                     cvr=post.get("cvr", ""),
                     business_name=post.get("business_name", ""),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
-from erhvervskontakt.cases import rules, services
+from erhvervskontakt.cases import rules
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable
 from erhvervskontakt.cases.selectors import (
     case_missing,
@@ -20,6 +20,8 @@ from erhvervskontakt.cases.selectors import (
     coordinator_loads,
     screening_queue,
 )
+from erhvervskontakt.cases.services.material import requirement_mark_not_needed
+from erhvervskontakt.cases.services.screening import PlanLine, case_screen_checked
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError
@@ -190,19 +192,19 @@ def _plan_rows(post: QueryDict | None, plan: list[dict[str, Any]]) -> list[dict[
     return rows
 
 
-def _plan_lines(rows: list[dict[str, Any]]) -> tuple[list[services.PlanLine], list[int]]:
+def _plan_lines(rows: list[dict[str, Any]]) -> tuple[list[PlanLine], list[int]]:
     """The rows as the screening service's plan, and the row each line came from.
 
     An untouched title or date is sent as "keep the proposal", so an answer line whose date
     the coordinator did not change follows the estimate. Blank added lines are skipped.
     """
-    lines: list[services.PlanLine] = []
+    lines: list[PlanLine] = []
     where: list[int] = []
     for row in rows:
         if row["added"]:
             if not (row["title"].strip() or row["due"] or row["reason"].strip()):
                 continue
-            line = services.PlanLine(
+            line = PlanLine(
                 party=row["party"], title=row["title"], due_date=row["due"], reason=row["reason"]
             )
         else:
@@ -212,7 +214,7 @@ def _plan_lines(rows: list[dict[str, Any]]) -> tuple[list[services.PlanLine], li
                 service_type = key
             elif kind == "krav" and key:
                 service_type, requirement_key = "", key
-            line = services.PlanLine(
+            line = PlanLine(
                 service_type=service_type,
                 requirement_key=requirement_key,
                 title=None if row["title"] == row["proposed_title"] else row["title"],
@@ -294,7 +296,7 @@ def screening_view(request: HttpRequest, reference: str) -> HttpResponse:
         action = post.get("action", "")
         if action == "not_needed":
             try:
-                services.requirement_mark_not_needed(
+                requirement_mark_not_needed(
                     case=case,
                     actor=request.user,  # type: ignore[arg-type]
                     requirement_key=post.get("requirement", ""),
@@ -319,7 +321,7 @@ def screening_view(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 lines, where = _plan_lines(rows)
                 try:
-                    screened = services.case_screen_checked(
+                    screened = case_screen_checked(
                         case=case,
                         actor=request.user,  # type: ignore[arg-type]
                         coordinator=post.get("coordinator") or None,

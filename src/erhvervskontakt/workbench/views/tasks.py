@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.accounts.selectors import active_staff_get
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Task
 from erhvervskontakt.cases.selectors import (
     department_colleagues,
     task_get,
 )
+from erhvervskontakt.cases.services.tasks import task_assign, task_claim, task_complete
 from erhvervskontakt.common.errors import DomainError, NotFound
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import is_htmx, render_part
@@ -35,13 +35,13 @@ def _task_do(request: HttpRequest, task: Task, action: str) -> str:
     actor: User = request.user  # type: ignore[assignment]
     version = posted_version(request.POST)
     if action == "tag":
-        services.task_claim(task=task, actor=actor, expected_version=version)
+        task_claim(task=task, actor=actor, expected_version=version)
         return _("Du har taget opgaven.")
     if action == "giv":
         assignee = active_staff_get(username=request.POST.get("assignee", ""))
-        services.task_assign(task=task, actor=actor, assignee=assignee, expected_version=version)
+        task_assign(task=task, actor=actor, assignee=assignee, expected_version=version)
         return _("Opgaven er givet til %(name)s.") % {"name": assignee.display_name}
-    services.task_complete(
+    task_complete(
         task=task, actor=actor, note=request.POST.get("note", ""), expected_version=version
     )
     return _("Opgaven er markeret som færdig.")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.inspections.models import PlanItem
-from erhvervskontakt.inspections.services import plan_propose
+from erhvervskontakt.inspections.services.planning import plan_propose
 
 
 class Command(BaseCommand):

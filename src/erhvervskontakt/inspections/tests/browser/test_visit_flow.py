@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from erhvervskontakt.calendar.selectors import add_working_days
-from erhvervskontakt.catalogue.models import Department, ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.inspections.models import Enforcement, Finding, Visit
+from erhvervskontakt.testing.catalogue import ensure_inspection_service_type
 from erhvervskontakt.testing.journey import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,24 +27,10 @@ FOCUS = "Oplag af olie og kemikalier, og hvordan spild samles op."
 AGREED = "Spildbakke under olietønderne i gården"
 
 
-def inspection_service_type() -> None:
-    """The catalogue's "Miljøtilsyn" (the municipality opens these cases itself)."""
-    ServiceType.objects.get_or_create(
-        code="miljoetilsyn",
-        defaults={
-            "name": "Miljøtilsyn",
-            "group": ServiceType.Group.ENVIRONMENT,
-            "department": Department.objects.get(code="miljoe"),
-            "target_working_days": 40,
-            "requestable": False,
-        },
-    )
-
-
 def test_an_inspector_carries_a_visit_from_times_to_a_published_report(
     register, catalogue, karen, owner, staff_login, new_page, axe, screenshot
 ):
-    inspection_service_type()
+    ensure_inspection_service_type()
     unit = register("2", name="Lakeriet")
     owner.set_password(PASSWORD)
     owner.save(update_fields=["password"])

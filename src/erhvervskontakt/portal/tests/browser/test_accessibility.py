@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.testing.browser import DESKTOP, MOBILE
 from erhvervskontakt.testing.journey import (
     answer_questions,
@@ -83,7 +83,7 @@ def test_no_page_of_the_portal_has_serious_or_critical_accessibility_violations(
     visit("my cases", "/sager/")
     visit("case before screening", f"/sager/{reference}/")
     visit("withdraw confirmation", f"/sager/{reference}/traek-tilbage/")
-    services.case_screen(case=Case.objects.get(reference=reference), actor=karen)
+    case_screen(case=Case.objects.get(reference=reference), actor=karen)
     visit("case after screening", f"/sager/{reference}/")
     page.set_viewport_size(MOBILE)
     visit("case after screening (mobile)", f"/sager/{reference}/")

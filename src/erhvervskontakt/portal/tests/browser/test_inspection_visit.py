@@ -15,8 +15,18 @@ from playwright.sync_api import expect
 from erhvervskontakt.businesses.services import production_unit_register
 from erhvervskontakt.calendar.selectors import add_working_days
 from erhvervskontakt.common import clock
-from erhvervskontakt.inspections import services as inspections
 from erhvervskontakt.inspections.models import Visit
+from erhvervskontakt.inspections.services.carrying_out import (
+    enforcement_add,
+    finding_add,
+    visit_mark_visited,
+)
+from erhvervskontakt.inspections.services.reporting import (
+    visit_publish,
+    visit_report_send,
+    visit_report_update,
+)
+from erhvervskontakt.inspections.services.visits import visit_create, visit_offer_slots
 from erhvervskontakt.testing.browser import MOBILE
 from erhvervskontakt.testing.catalogue import ensure_inspection_service_type
 from erhvervskontakt.testing.journey import log_in
@@ -37,9 +47,7 @@ def test_the_business_picks_a_time_and_later_reads_the_report(
         address="Vestergade 10, 5000 Odense C",
         actor=karen,
     )
-    visit = inspections.visit_create(
-        unit=unit, actor=karen, kind="basic", focus=FOCUS, inspector=karen
-    )
+    visit = visit_create(unit=unit, actor=karen, kind="basic", focus=FOCUS, inspector=karen)
     days = [add_working_days(clock.today(), n) for n in (10, 11)]
     slots = [
         (
@@ -48,7 +56,7 @@ def test_the_business_picks_a_time_and_later_reads_the_report(
         )
         for day in days
     ]
-    visit = inspections.visit_offer_slots(visit=visit, actor=karen, slots=slots)
+    visit = visit_offer_slots(visit=visit, actor=karen, slots=slots)
     reference = visit.case.reference
     found: dict[str, list[dict[str, Any]]] = {}
 
@@ -82,20 +90,18 @@ def test_the_business_picks_a_time_and_later_reads_the_report(
 
     # After the visit (carried out today for the test) and the report.
     Visit.objects.filter(pk=visit.pk).update(visit_at=clock.now() - dt.timedelta(hours=3))
-    visit = inspections.visit_mark_visited(
+    visit = visit_mark_visited(
         visit=Visit.objects.get(pk=visit.pk), actor=karen, visited_on=clock.today(), physical=True
     )
-    inspections.finding_add(
-        visit=visit, actor=karen, kind="advice", text="Brug spildbakker under tromlerne."
-    )
-    inspections.finding_add(
+    finding_add(visit=visit, actor=karen, kind="advice", text="Brug spildbakker under tromlerne.")
+    finding_add(
         visit=visit,
         actor=karen,
         kind="agreement",
         text="Opsæt spildbakker",
         due_date=clock.today() + dt.timedelta(days=30),
     )
-    inspections.enforcement_add(
+    enforcement_add(
         visit=visit,
         actor=karen,
         kind="order",
@@ -103,15 +109,15 @@ def test_the_business_picks_a_time_and_later_reads_the_report(
         legal_basis="Miljøbeskyttelseslovens § 42",
         deadline=clock.today() + dt.timedelta(days=60),
     )
-    visit = inspections.visit_report_update(
+    visit = visit_report_update(
         visit=Visit.objects.get(pk=visit.pk),
         actor=karen,
         self_monitoring="I orden.",
         follows_up=True,
         conclusion="Afløbet skal tætnes.",
     )
-    visit = inspections.visit_report_send(visit=visit, actor=karen)
-    inspections.visit_publish(visit=Visit.objects.get(pk=visit.pk), actor=karen)
+    visit = visit_report_send(visit=visit, actor=karen)
+    visit_publish(visit=Visit.objects.get(pk=visit.pk), actor=karen)
 
     page.goto(f"/sager/{reference}/")
     expect(page.get_by_role("heading", name="Påbud, forbud og indskærpelser")).to_be_visible()

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.testing.journey import (
     answer_questions,
     choose_matters,
@@ -87,7 +87,7 @@ def test_owner_submits_two_matters_without_drawings_then_supplies_them_from_the_
     expect(page.get_by_text("I får en tovholder, når vi screener henvendelsen")).to_be_visible()
 
     # A coordinator screens the case: the delivery plan now has both columns.
-    services.case_screen(case=case, actor=karen)
+    case_screen(case=case, actor=karen)
     page.reload()
     plan = page.get_by_role("region", name="Leveranceplan")
     ours = plan.locator(".col-md-6").filter(has=page.get_by_role("heading", name="Det leverer I"))

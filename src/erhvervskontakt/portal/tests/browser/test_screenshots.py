@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.testing.browser import DESKTOP, MOBILE
 from erhvervskontakt.testing.journey import (
     answer_questions,
@@ -69,7 +69,7 @@ def test_main_pages_are_captured_at_desktop_and_phone_width_without_sideways_scr
 
     go(f"/sager/{reference}/")
     shoot("case-received")
-    services.case_screen(case=Case.objects.get(reference=reference), actor=karen)
+    case_screen(case=Case.objects.get(reference=reference), actor=karen)
     go(f"/sager/{reference}/")
     shoot("case")
     go("/sager/")

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Task
+from erhvervskontakt.cases.services.material import requirement_mark_not_needed
+from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.testing.keyboard import (
     FOCUSED,
     assert_focus_visible,
@@ -62,11 +63,11 @@ def cases(make_case, building_case, karen, owner):
     its drawings."""
     received = make_case()
     screened = building_case(screen=True)
-    services.requirement_mark_not_needed(
+    requirement_mark_not_needed(
         case=screened, actor=karen, requirement_key="tegninger", reason="Findes i arkivet"
     )
-    services.case_message_post(case=screened, actor=karen, body="Ring til brand", internal=True)
-    services.case_message_post(case=screened, actor=owner, body="Hvornår hører vi noget?")
+    case_message_post(case=screened, actor=karen, body="Ring til brand", internal=True)
+    case_message_post(case=screened, actor=owner, body="Hvornår hører vi noget?")
     waiting = building_case(screen=True)
     return {"received": received, "screened": screened, "waiting": waiting}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from erhvervskontakt.cases import services
+from erhvervskontakt.cases.services.decision import case_record_decision
 from erhvervskontakt.surveys import services as survey_services
 from erhvervskontakt.surveys.services import questions_seed_defaults
 
@@ -18,7 +18,7 @@ def test_a_head_of_unit_reads_the_dashboard_and_opens_the_cases_behind_a_figure(
     questions_seed_defaults()
     answered = []
     for score in ("5", "4", "2"):
-        case = services.case_record_decision(
+        case = case_record_decision(
             case=make_case(screen=True), actor=karen, summary="Tilladelse givet."
         )
         _invitation, token = survey_services.invitation_create(case=case)

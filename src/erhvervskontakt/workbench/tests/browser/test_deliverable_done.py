@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Deliverable
+from erhvervskontakt.cases.services.plan import deliverable_add
 from erhvervskontakt.common import clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +20,7 @@ SAME = "() => window.stillTheSamePage === true"
 
 def test_an_agreed_solution_is_marked_done_in_place(staff_login, screenshot, axe, karen, make_case):
     case = make_case(screen=True)
-    line = services.deliverable_add(
+    line = deliverable_add(
         case=case,
         actor=karen,
         party="business",

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from erhvervskontakt.cases import services
 from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Task
+from erhvervskontakt.cases.services.material import requirement_mark_not_needed
 from erhvervskontakt.common import clock
 from erhvervskontakt.testing.journey import PASSWORD
 from erhvervskontakt.testing.journey import log_in as portal_log_in
@@ -69,7 +69,7 @@ def test_a_caseworker_completes_a_task_and_the_coordinator_records_the_answer(
     staff_login, screenshot, karen, bodil, make_case, building_case
 ):
     case = building_case(screen=True)
-    services.requirement_mark_not_needed(
+    requirement_mark_not_needed(
         case=case, actor=karen, requirement_key="tegninger", reason="Findes i arkivet"
     )
     worker = staff_login(bodil)

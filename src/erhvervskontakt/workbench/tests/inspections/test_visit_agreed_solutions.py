@@ -9,29 +9,25 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 
-from erhvervskontakt.cases import services as case_services
 from erhvervskontakt.cases.models import Case, Deliverable, Event
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.lifecycle import case_close
+from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.plan import deliverable_add
+from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.common import clock
-from erhvervskontakt.inspections import services
 from erhvervskontakt.inspections.models import Finding, Visit
+from erhvervskontakt.inspections.services.carrying_out import finding_add, visit_mark_visited
+from erhvervskontakt.inspections.services.visits import visit_create, visit_fix_time
 from erhvervskontakt.web.templatetags.pages import long_date
+
+from .pages import client, page
 
 pytestmark = pytest.mark.django_db
 
 DONE = "loesning-udfoert"
-
-
-def client(user=None) -> Client:  # type: ignore[no-untyped-def]
-    made = Client()
-    if user is not None:
-        made.force_login(user)
-    return made
-
-
-def page(visit: Visit) -> str:
-    return f"/medarbejder/tilsyn/besoeg/{visit.pk}/"
 
 
 def text(response) -> str:  # type: ignore[no-untyped-def]
@@ -41,16 +37,14 @@ def text(response) -> str:  # type: ignore[no-untyped-def]
 
 def carried_out(unit, karen) -> Visit:  # type: ignore[no-untyped-def]
     """A visit by Karen, carried out today, with two agreed solutions."""
-    visit = services.visit_create(unit=unit, actor=karen, kind="basic", focus="Olie og kemikalier.")
+    visit = visit_create(unit=unit, actor=karen, kind="basic", focus="Olie og kemikalier.")
     start = dt.datetime.combine(
         clock.today() + dt.timedelta(days=3), dt.time(9), tzinfo=clock.local_tz()
     )
-    visit = services.visit_fix_time(visit=visit, actor=karen, at=start)
-    visit = services.visit_mark_visited(
-        visit=visit, actor=karen, visited_on=clock.today(), physical=True
-    )
+    visit = visit_fix_time(visit=visit, actor=karen, at=start)
+    visit = visit_mark_visited(visit=visit, actor=karen, visited_on=clock.today(), physical=True)
     for title, days in (("Spildbakke under olietønderne", 30), ("Skilt ved kemikalierum", 60)):
-        services.finding_add(
+        finding_add(
             visit=visit,
             actor=karen,
             kind="agreement",
@@ -132,7 +126,7 @@ def test_marking_a_solution_done_records_it_on_the_case_and_the_page_shows_it(vi
 def test_a_page_from_an_older_version_of_the_case_is_refused_with_409(visit, karen):
     first, _second = lines(visit)
     stale = Case.objects.get(pk=visit.case_id).version
-    case_services.case_message_post(case=visit.case, actor=karen, body="Husk fotos.", internal=True)
+    case_message_post(case=visit.case, actor=karen, body="Husk fotos.", internal=True)
     before = state(visit)
 
     response = mark(karen, visit, first, stale)
@@ -176,7 +170,7 @@ def make_other_line(karen, catalogue, owner, business):  # type: ignore[no-untyp
     """A business line of another (ordinary) case of the same business."""
 
     def make() -> Deliverable:
-        case = case_services.inquiry_submit(
+        case = inquiry_submit(
             actor=owner,
             cvr=business.cvr,
             service_types=["udeservering"],
@@ -184,8 +178,8 @@ def make_other_line(karen, catalogue, owner, business):  # type: ignore[no-untyp
             contact={"name": "Eva", "email": "eva@fynsk.dk"},
             answers={"areal": 12},
         )
-        case = case_services.case_screen(case=case, actor=karen)
-        return case_services.deliverable_add(
+        case = case_screen(case=case, actor=karen)
+        return deliverable_add(
             case=case,
             actor=karen,
             party="business",
@@ -209,10 +203,10 @@ def test_a_business_user_cannot_mark_a_solution_done(visit, owner, other_owner):
 
 def test_no_button_once_the_case_is_closed(visit, karen):
     case = Case.objects.get(pk=visit.case_id)
-    case_services.case_record_decision(case=case, actor=karen, summary="Afsluttet.")
+    case_record_decision(case=case, actor=karen, summary="Afsluttet.")
     # Answering delivers the municipality's lines only: the business's stay pending.
     assert [line.status for line in lines(visit)] == ["pending", "pending"]
-    case_services.case_close(case=Case.objects.get(pk=case.pk), actor=karen)
+    case_close(case=Case.objects.get(pk=case.pk), actor=karen)
 
     html = client(karen).get(page(visit)).content.decode()
 
@@ -249,11 +243,11 @@ def test_miljoetilsyn_is_the_current_section_on_every_inspection_page(visit, kar
 
 
 def test_once_booked_offering_new_times_is_folded_away_until_used(unit, karen, inspection_type):
-    visit = services.visit_create(unit=unit, actor=karen, kind="basic", focus="Olie.")
+    visit = visit_create(unit=unit, actor=karen, kind="basic", focus="Olie.")
     start = dt.datetime.combine(
         clock.today() + dt.timedelta(days=3), dt.time(9), tzinfo=clock.local_tz()
     )
-    booked = services.visit_fix_time(visit=visit, actor=karen, at=start)
+    booked = visit_fix_time(visit=visit, actor=karen, at=start)
 
     html = client(karen).get(page(booked)).content.decode()
     assert "<details><summary>Tilbyd nye tidspunkter eller flyt besøget</summary>" in html
@@ -266,16 +260,14 @@ def test_once_booked_offering_new_times_is_folded_away_until_used(unit, karen, i
         refused.content.decode()
     )
     # Before a time is booked the offer form is the page's main step, not folded away.
-    fresh = services.visit_create(unit=unit, actor=karen, kind="basic", focus="Støj.")
+    fresh = visit_create(unit=unit, actor=karen, kind="basic", focus="Støj.")
     assert "Tilbyd nye tidspunkter" not in client(karen).get(page(fresh)).content.decode()
 
 
 def test_an_unannounced_visit_shows_no_time_to_agree_after_it(unit, karen, inspection_type):
-    visit = services.visit_create(unit=unit, actor=karen, kind="unplanned", focus="Lugt.")
+    visit = visit_create(unit=unit, actor=karen, kind="unplanned", focus="Lugt.")
     assert "Ikke aftalt endnu" in text(client(karen).get(page(visit)))
-    done = services.visit_mark_visited(
-        visit=visit, actor=karen, visited_on=clock.today(), physical=True
-    )
+    done = visit_mark_visited(visit=visit, actor=karen, visited_on=clock.today(), physical=True)
 
     html = client(karen).get(page(done)).content.decode()
 
@@ -289,6 +281,6 @@ def test_the_business_reads_what_was_looked_at_in_the_past_tense_after_the_visit
 ):
     html = client(owner).get(f"/sager/{visit.case.reference}/").content.decode()
     assert "<h3>Det så vi på</h3>" in html and "<h3>Det ser vi på</h3>" not in html
-    before = services.visit_create(unit=unit, actor=karen, kind="basic", focus="Støj.")
+    before = visit_create(unit=unit, actor=karen, kind="basic", focus="Støj.")
     html = client(owner).get(f"/sager/{before.case.reference}/").content.decode()
     assert "<h3>Det ser vi på</h3>" in html and "<h3>Det så vi på</h3>" not in html

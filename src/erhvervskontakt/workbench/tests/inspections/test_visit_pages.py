@@ -14,13 +14,11 @@ from babel.messages.extract import extract
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation.template import templatize
 
 from erhvervskontakt.cases.models import Case, Deliverable, Document, Event
 from erhvervskontakt.common import clock
-from erhvervskontakt.inspections import services
 from erhvervskontakt.inspections.models import (
     Enforcement,
     Finding,
@@ -29,23 +27,22 @@ from erhvervskontakt.inspections.models import (
     Visit,
     VisitSlot,
 )
+from erhvervskontakt.inspections.services.carrying_out import visit_mark_visited
+from erhvervskontakt.inspections.services.planning import plan_propose
+from erhvervskontakt.inspections.services.reporting import visit_report_send, visit_report_update
+from erhvervskontakt.inspections.services.visits import (
+    visit_create,
+    visit_fix_time,
+    visit_update_focus,
+)
+
+from .pages import client, page
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/medarbejder/tilsyn/besoeg/"
 NEW = "/medarbejder/tilsyn/besoeg/ny/"
 FOCUS = "Oplag af olie og kemikalier, og hvordan spild samles op."
-
-
-def client(user=None) -> Client:
-    made = Client()
-    if user is not None:
-        made.force_login(user)
-    return made
-
-
-def page(visit: Visit) -> str:
-    return f"/medarbejder/tilsyn/besoeg/{visit.pk}/"
 
 
 def action(visit: Visit, name: str) -> str:
@@ -91,7 +88,7 @@ def new_visit(unit, karen, inspection_type):
     def make(**fields) -> Visit:
         values = {"unit": unit, "actor": karen, "kind": "basic", "focus": FOCUS}
         values.update(fields)
-        return services.visit_create(**values)
+        return visit_create(**values)
 
     return make
 
@@ -104,8 +101,8 @@ def visit(new_visit) -> Visit:
 def visited(visit: Visit, karen, *, on: dt.date | None = None) -> Visit:
     """The visit booked at a fixed time and carried out ``on`` (today by default)."""
     start = dt.datetime.combine(day(3), dt.time(9, 0), tzinfo=clock.local_tz())
-    visit = services.visit_fix_time(visit=visit, actor=karen, at=start)
-    return services.visit_mark_visited(
+    visit = visit_fix_time(visit=visit, actor=karen, at=start)
+    return visit_mark_visited(
         visit=visit, actor=karen, visited_on=on or clock.today(), physical=True
     )
 
@@ -199,7 +196,7 @@ def test_the_list_reads_the_same_number_of_queries_for_1_and_10_visits(new_visit
 def test_the_unit_page_and_the_plan_page_offer_to_create_a_visit(unit, karen):
     html = client(karen).get(f"/medarbejder/tilsyn/enheder/{unit.p_number}/").content.decode()
     assert f'href="{NEW}?p={unit.p_number}"' in html and "Opret tilsynsbesøg" in html
-    services.plan_propose(year=clock.today().year + 1)
+    plan_propose(year=clock.today().year + 1)
     item = PlanItem.objects.get(unit=unit)
     plan = client(karen).get(f"/medarbejder/tilsyn/plan/{item.plan.year}/").content.decode()
     assert f"?p={unit.p_number}&amp;plan_item={item.pk}&amp;kind={item.kind}" in plan
@@ -224,7 +221,7 @@ def test_creating_a_visit_opens_the_inspection_case_and_shows_its_page(
 
 
 def test_a_visit_from_a_plan_item_is_linked_to_it(unit, karen, inspection_type):
-    services.plan_propose(year=clock.today().year + 1)
+    plan_propose(year=clock.today().year + 1)
     item = PlanItem.objects.get(unit=unit)
     form = client(karen).get(f"{NEW}?p={unit.p_number}&plan_item={item.pk}&kind={item.kind}")
     assert f'name="plan_item" value="{item.pk}"' in form.content.decode()
@@ -352,9 +349,7 @@ def test_htmx_gets_one_more_row_and_the_new_row_count(visit, karen):
 
 def test_a_form_from_an_older_version_of_the_visit_is_refused_with_409(visit, karen):
     stale = visit.version
-    services.visit_update_focus(
-        visit=visit, actor=karen, focus="Noget andet", expected_version=None
-    )
+    visit_update_focus(visit=visit, actor=karen, focus="Noget andet", expected_version=None)
     before = state(visit)
     response = client(karen).post(
         action(visit, "fokus"), {"version": stale, "focus": "Min ændring"}
@@ -422,7 +417,7 @@ def test_cancelling_needs_a_reason(visit, karen):
 def test_the_carried_out_form_proposes_the_booked_day_once_it_has_come(visit, karen):
     five_days_ago = clock.now() - dt.timedelta(days=5)
     with clock.travel(five_days_ago):
-        booked = services.visit_fix_time(
+        booked = visit_fix_time(
             visit=visit,
             actor=karen,
             at=dt.datetime.combine(day(2), dt.time(9), tzinfo=clock.local_tz()),
@@ -432,7 +427,7 @@ def test_the_carried_out_form_proposes_the_booked_day_once_it_has_come(visit, ka
     assert f'name="visited_on" value="{booked_day.isoformat()}"' in (
         client(karen).get(page(visit)).content.decode()
     )
-    later = services.visit_fix_time(
+    later = visit_fix_time(
         visit=booked,
         actor=karen,
         at=dt.datetime.combine(day(4), dt.time(9), tzinfo=clock.local_tz()),
@@ -444,7 +439,7 @@ def test_the_carried_out_form_proposes_the_booked_day_once_it_has_come(visit, ka
 
 
 def test_marking_the_visit_done_starts_the_two_clocks(visit, karen):
-    booked = services.visit_fix_time(
+    booked = visit_fix_time(
         visit=visit,
         actor=karen,
         at=dt.datetime.combine(day(1), dt.time(9), tzinfo=clock.local_tz()),
@@ -564,10 +559,10 @@ def test_the_report_fields_are_saved_previewed_sent_and_published(visit, karen):
 
 def test_the_report_fields_are_refused_after_the_report_is_sent(visit, karen):
     done = visited(visit, karen)
-    done = services.visit_report_update(
+    done = visit_report_update(
         visit=done, actor=karen, self_monitoring="I orden", follows_up=None, conclusion="Fint"
     )
-    done = services.visit_report_send(visit=done, actor=karen)
+    done = visit_report_send(visit=done, actor=karen)
     before = state(done)
     response = client(karen).post(
         action(done, "rapport"),

@@ -1,0 +1,176 @@
+"""What the case services share: timeline events, access checks, the row lock, status
+changes, saving with a new version, dates as a Dane writes them, field errors collected, and
+the workbench's check that the case is still the version the person saw
+(``case_update_checked``). Imports nothing from the other modules of the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.db.models import F
+
+from erhvervskontakt.accounts.models import User
+from erhvervskontakt.businesses.models import Membership
+from erhvervskontakt.common import clock
+from erhvervskontakt.common.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    NotFound,
+    ValidationFailed,
+)
+
+from ..models import OPEN_STATUSES, TRANSITIONS, Case, CaseStatus, Deliverable, Event
+from ..selectors import case_queryset
+
+T = TypeVar("T")
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def _event(case: Case, kind: str, actor: User | None, text: str, **data: Any) -> Event:
+    return Event.objects.create(
+        case=case, at=clock.now(), kind=kind, actor=actor, text=text, data=data
+    )
+
+
+def _require_staff(actor: User, action: str) -> None:
+    if not (actor.is_active and actor.is_staff):
+        raise Forbidden(f"Kun kommunens medarbejdere kan {action}.")
+
+
+def _require_access(case: Case, actor: User) -> None:
+    """Defence in depth: interfaces read through visible_to, services check again."""
+    if actor.is_staff and actor.is_active:
+        return
+    member = Membership.objects.filter(
+        user=actor, business_id=case.business_id, active=True
+    ).exists()
+    if not (actor.is_active and member):
+        raise NotFound(f"Sagen {case.reference} findes ikke.")
+
+
+def _lock(case: Case) -> Case:
+    """Re-read the case under a row lock (PostgreSQL); SQLite's IMMEDIATE mode serialises."""
+    return (
+        case_queryset(user=_SYSTEM, with_timeline=False)
+        .select_for_update(of=("self",))
+        .get(pk=case.pk)
+    )
+
+
+class _System:
+    """A reader who sees everything, for services that already checked access."""
+
+    is_authenticated = True
+    is_active = True
+    is_staff = True
+
+
+_SYSTEM: Any = _System()
+
+
+def _set_status(case: Case, new: str, actor: User | None, why: str = "") -> None:
+    old = case.status
+    if new not in TRANSITIONS[old]:
+        raise IllegalTransition(
+            f"En sag med status »{CaseStatus(old).label}« kan ikke få status "
+            f"»{CaseStatus(new).label}«."
+        )
+    case.status = new
+    text = f"Status: {CaseStatus(old).label} → {CaseStatus(new).label}."
+    if why:
+        text += f" {why}"
+    _event(case, "status_changed", actor, text, old=old, new=new)
+
+
+def _save(case: Case, *fields: str) -> None:
+    case.version = F("version") + 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
+    case.refresh_from_db(fields=["version"])
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
+
+
+def _collect(errors: dict[str, str], clean: Callable[[Any], T], value: Any) -> T | None:
+    """Run one check; on failure add its field errors, so all are reported at once."""
+    try:
+        return clean(value)
+    except ValidationFailed as error:
+        errors.update(error.errors)
+        return None
+
+
+def _move_municipality_deliverables(case: Case, before: dt.date, after: dt.date) -> None:
+    Deliverable.objects.filter(
+        case=case,
+        party=Deliverable.Party.MUNICIPALITY,
+        status=Deliverable.Status.PENDING,
+        due_date=before,
+    ).update(due_date=after)
+
+
+# --- workbench ---------------------------------------------------------------------------
+#
+# Staff edits from the workbench. Each takes the ``expected_version`` of the case (or task)
+# the person saw: when someone else saved in between, the change is refused with Conflict
+# and nothing is written, so the second of two concurrent edits never silently wins.
+
+STALE_CASE = (
+    "Sagen er ændret af en anden, siden du åbnede den – genindlæs siden og prøv igen. "
+    "Det, du skrev, er bevaret nedenfor."
+)
+STALE_TASK = "Opgaven er ændret af en anden, siden du åbnede den – genindlæs siden og prøv igen."
+MAX_REASON = 500
+
+
+def _expect_version(case: Case, expected_version: int | None) -> None:
+    """Refuse when the (locked) case is no longer the version the user saw."""
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(STALE_CASE, errors={"version": STALE_CASE})
+
+
+def _clean_reason(reason: object, *, required: bool = True) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if required and not text:
+        raise ValidationFailed.field("reason", "Skriv en begrundelse.")
+    if len(text) > MAX_REASON:
+        raise ValidationFailed.field("reason", f"Begrundelsen må højst være {MAX_REASON} tegn.")
+    return text
+
+
+def _require_open(case: Case, what: str) -> None:
+    if case.status not in OPEN_STATUSES:
+        raise IllegalTransition(
+            f"Sagen er {CaseStatus(case.status).label.lower()}; {what} kan ikke ændres."
+        )
+
+
+@transaction.atomic
+def case_update_checked(
+    *, case: Case, expected_version: int | None, change: Callable[[Case], T]
+) -> T:
+    """Run one case service only if the case is still the version the user saw.
+
+    The row is locked first, so no other writer can slip in between the check and the
+    change; ``change`` (a service call) runs in the same transaction.
+    """
+    locked = _lock(case)
+    _expect_version(locked, expected_version)
+    return change(locked)
+
+
+def _parse_date(value: object, field: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ValidationFailed.field(field, "Angiv en dato, fx 2026-12-01.") from error
