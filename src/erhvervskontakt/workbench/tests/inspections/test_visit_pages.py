@@ -1,6 +1,9 @@
 """The inspectors' visit pages (``/medarbejder/tilsyn/besoeg/``): each page renders, each
 form's success and refusal (422 or 409, what was typed kept, nothing changed), who may use
-them, the two clocks in words, and a constant number of queries on the list."""
+them, the two clocks in words, and a constant number of queries on the list.
+
+Longer than ~600 lines on purpose: the visit's pages in the order an inspector goes through
+them, each form beside its refusals."""
 
 from __future__ import annotations
 
