@@ -24,6 +24,7 @@ from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.inspections import selectors as inspection_selectors
 from erhvervskontakt.inspections.services.visits import visit_choose_slot
 from erhvervskontakt.web.access import Acting, business_user_required
+from erhvervskontakt.web.files import document_response
 from erhvervskontakt.web.pages import is_htmx, render_page
 
 from ..forms import (
@@ -93,16 +94,7 @@ def case_document_download(
     document = next((d for d in case.documents.all() if d.pk == document_id), None)
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except OSError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_response(document, as_attachment=True)
 
 
 @require_POST

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 from erhvervskontakt.inspections import selectors
 from erhvervskontakt.inspections.models import Visit
 from erhvervskontakt.web import labels
+from erhvervskontakt.web.files import document_response
 from erhvervskontakt.web.pages import render_page
 
 REPORTS_PER_PAGE = 25
@@ -79,13 +80,4 @@ def report_pdf(request: HttpRequest, visit_id: int) -> FileResponse:
     document = visit.report_document if visit is not None else None
     if document is None:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except OSError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle,
-        as_attachment=False,
-        filename=document.original_name,
-        content_type="application/pdf",
-    )
+    return document_response(document, as_attachment=False, content_type="application/pdf")

@@ -13,10 +13,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,6 +47,7 @@ from erhvervskontakt.inspections.services.visits import (
     visit_update_focus,
 )
 from erhvervskontakt.web.access import staff_required
+from erhvervskontakt.web.files import document_response
 from erhvervskontakt.web.pages import render_page
 
 from .common import PER_PAGE, posted_version, status_for
@@ -567,23 +567,14 @@ def visit_report_preview(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @staff_required
 @require_GET
-def visit_report_sent(request: HttpRequest, visit_id: int) -> HttpResponse:
-    """The report as it was sent to the business (the document on the case; a few pages,
-    so read whole)."""
+def visit_report_sent(request: HttpRequest, visit_id: int) -> FileResponse:
+    """The report as it was sent to the business (the document on the case), shown in the
+    browser."""
     visit = _visit(request, visit_id)
     document = visit.report_document
     if document is None:
         raise Http404("Rapporten er ikke sendt endnu.")
-    try:
-        with document.file.open("rb") as handle:
-            content = handle.read()
-    except OSError as error:
-        raise Http404 from error
-    response = HttpResponse(content, content_type=document.content_type)
-    response["Content-Disposition"] = (
-        content_disposition_header(as_attachment=False, filename=document.original_name) or "inline"
-    )
-    return response
+    return document_response(document, as_attachment=False)
 
 
 def _new_visit_form(request: HttpRequest) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from erhvervskontakt.measures.filters import MeasureFilter
 from erhvervskontakt.surveys import selectors
 from erhvervskontakt.web.access import staff_required
 
-PER_PAGE = 25
+from .common import paginate
 
 
 def _period(request: HttpRequest) -> tuple[MeasureFilter, str]:
@@ -40,9 +39,7 @@ def _period(request: HttpRequest) -> tuple[MeasureFilter, str]:
 def staff_comments(request: HttpRequest) -> HttpResponse:
     """The businesses' comments from the surveys in a period, newest first."""
     period, error = _period(request)
-    page = Paginator(selectors.comments(period, user=request.user), PER_PAGE).get_page(  # type: ignore[arg-type]
-        request.GET.get("side")
-    )
+    page = paginate(request, selectors.comments(period, user=request.user))  # type: ignore[arg-type]
     query = f"fra={period.start.isoformat()}&til={period.end.isoformat()}"
     return render(
         request,
