@@ -49,7 +49,13 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The address e-mails link to (``notifications.links.site_url``). Set SITE_URL in production.
+# Left empty it is derived from where the server runs: within a request from the request's
+# own scheme and host (which ALLOWED_HOSTS vouches for); elsewhere (the worker's sweep) from
+# SITE_BIND, the address `manage.py serve --bind` listens on and hands to its children; else
+# from PORT. So a server on another port never mails links to a port nobody listens on.
+SITE_URL = (env("SITE_URL", "") or "").rstrip("/")
+SITE_BIND = env("SITE_BIND", "") or f"127.0.0.1:{env('PORT', '8000') or '8000'}"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "erhvervskontakt.notifications.middleware.SiteOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -108,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "erhvervskontakt.workbench.context_processors.unread_messages",
             ],
         },
     },
@@ -132,8 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # Tests use a file too: concurrency tests need real WAL locking, not a shared memory DB.
+    # One file per test run (its process id, inherited by the processes it starts through
+    # the environment), so two runs on one checkout never share a database.
+    os.environ.setdefault("TEST_DB_NAME", f"test-{os.getpid()}")
     DATABASES["default"]["TEST"] = {
-        "NAME": str(BASE_DIR / "var" / f"{env('TEST_DB_NAME') or 'test'}.sqlite3")
+        "NAME": str(BASE_DIR / "var" / f"{os.environ['TEST_DB_NAME']}.sqlite3")
     }
     (BASE_DIR / "var").mkdir(exist_ok=True)
 elif env("TEST_DB_NAME"):
@@ -233,6 +244,8 @@ EMAIL_BACKEND = env("EMAIL_BACKEND") or (
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
 if not DEBUG and EMAIL_BACKEND.endswith("filebased.EmailBackend"):
     raise ImproperlyConfigured("Set EMAIL_HOST (or EMAIL_BACKEND) when DEBUG is off.")
+# The one sender of every e-mail: its From, its Message-ID's domain, the calendar files' ids
+# and the address the footer names all come from here.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Erhvervskontakt <erhvervskontakt@kommune.example>")
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 

@@ -69,7 +69,9 @@ def case_summary(case: Case, today: dt.date) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case, today: dt.date) -> dict[str, Any]:
+def case_detail(case: Case, today: dt.date, *, staff: bool = True) -> dict[str, Any]:
+    """A case with its timeline: the full log for staff; for a business user the short
+    history written for the business (the same as the portal shows), in Danish."""
     return {
         **case_summary(case, today),
         "description": case.description,
@@ -80,8 +82,9 @@ def case_detail(case: Case, today: dt.date) -> dict[str, Any]:
                 "at": e.at,
                 "kind": e.kind,
                 "actor": e.actor.display_name if e.actor else None,
-                "text": e.text,
+                "text": e.text if staff else e.business_text,
             }
             for e in case.events.all()
+            if staff or (e.business_text and not e.internal)
         ],
     }

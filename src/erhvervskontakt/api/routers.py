@@ -124,7 +124,7 @@ def submit_inquiry(
     if case.replayed:
         response["Idempotent-Replayed"] = "true"
     response["Location"] = f"/api/v1/cases/{case.reference}"
-    return Status(201, case_detail(case, clock.today()))
+    return Status(201, case_detail(case, clock.today(), staff=_user(request).is_staff))
 
 
 @cases.get("/cases", response={200: schemas.CasePageOut, **ERRORS})
@@ -154,7 +154,8 @@ def list_cases(
 
 @cases.get("/cases/{reference}", response={200: schemas.CaseOut, **ERRORS})
 def get_case(request: HttpRequest, reference: schemas.Text) -> dict[str, Any]:
-    return case_detail(case_get(user=_user(request), reference=reference), clock.today())
+    user = _user(request)
+    return case_detail(case_get(user=user, reference=reference), clock.today(), staff=user.is_staff)
 
 
 def _detail(case: Any) -> dict[str, Any]:

@@ -11,13 +11,16 @@ from typing import Literal
 
 from erhvervskontakt.common.announcements import Announcement
 
-CaseChange = Literal["received", "screened", "estimate_moved", "staff_message", "answered"]
+CaseChange = Literal[
+    "received", "screened", "estimate_moved", "staff_message", "business_message", "answered"
+]
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class CaseChanged(Announcement):
-    """A committed change to case ``case``: ``kind`` says which; ``message`` is the staff
-    message posted, ``event`` the timeline event that says why the estimate moved."""
+    """A committed change to case ``case``: ``kind`` says which; ``message`` is the message
+    posted (by staff: ``staff_message``; by the business: ``business_message``), ``event``
+    the timeline event that says why the estimate moved."""
 
     kind: CaseChange
     case: int

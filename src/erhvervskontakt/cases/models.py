@@ -1,3 +1,10 @@
+"""The case and what hangs on it: answers, documents, tasks, the delivery plan, the
+timeline, messages and drafts.
+
+Longer than ~600 lines because of ``Case``'s indexes (each one is a measured decision with
+its reason beside it); the models themselves are short.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,12 +50,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 class Channel(models.TextChoices):
     PORTAL = "portal", "Selvbetjening"
-    API = "api", "Fagsystem (API)"
+    API = "api", "Fagsystem via API"
     EMAIL = "email", "E-mail"
     PHONE = "phone", "Telefon"
     LETTER = "letter", "Brev"
     MEETING = "meeting", "Møde"
-    INSPECTION = "inspection", "Miljøtilsyn (kommunens initiativ)"
+    INSPECTION = "inspection", "Miljøtilsyn på kommunens initiativ"
 
 
 # An inquiry from the business: every case but the inspection visits, which the municipality
@@ -408,6 +415,15 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
+    # The line of the delivery plan this document was sent against (a business line the
+    # coordinator added, such as a noise calculation), when the business chose one.
+    deliverable = models.ForeignKey(
+        "Deliverable",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -440,6 +456,15 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What the department concluded (a short result), written when the task is completed;
+    # kept when it is reopened (the timeline holds every result and every reason).
+    result = models.TextField("resultat", blank=True)
+    result_document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Optimistic concurrency: the workbench sends back the version it showed.
     version = models.PositiveIntegerField(default=1)
 
@@ -475,6 +500,9 @@ class Deliverable(models.Model):
     due_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
 
@@ -511,6 +539,12 @@ class Event(models.Model):
     internal = models.BooleanField(
         default=False, help_text="Only staff see it (e.g. an internal note was added)."
     )
+    # What the business reads in its case history for this event, written for it; empty
+    # means the business does not see the event (staff see ``text``, the full log).
+    business_text = models.TextField("tekst til virksomheden", blank=True)
+    # How to show ``business_text`` in the business's language: its message id, arguments
+    # and which arguments are dates (``cases.services.core.business_line``).
+    business_data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
@@ -533,12 +567,27 @@ class Message(models.Model):
     body = models.TextField()
     internal = models.BooleanField(default=False)
     created_at = models.DateTimeField()
+    # A business's message is unread in the workbench until the case's coordinator (or a
+    # caseworker with a task on the case) opens the case: then it is read, by them.
+    read_at = models.DateTimeField(null=True, blank=True)
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = "besked"
         verbose_name_plural = "beskeder"
-        indexes = [models.Index(fields=["case", "created_at"], name="message_case_at")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="message_case_at"),
+            # The workbench menu's unread badge on every page: only the few unread messages
+            # from businesses are in it.
+            models.Index(
+                fields=["case"],
+                condition=Q(read_at__isnull=True, internal=False),
+                name="message_unread",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.body[:40]}"

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from erhvervskontakt.calendar.workdays import WorkingCalendar
 from erhvervskontakt.common.clock import local_date
@@ -24,6 +24,7 @@ class RequirementLike(Protocol):
     kind: str
     value_type: str
     mandatory: bool
+    may_be_unknown: bool
 
     @property
     def choice_values(self) -> list[str]: ...
@@ -61,6 +62,14 @@ def answer_estimate(
     """
     longest = max((st.target_working_days for st in service_types), default=0)
     return calendar.add_working_days(screened_on, longest)
+
+
+def service_type_answer_date(
+    screened_on: dt.date, service_type: ServiceTypeLike, calendar: WorkingCalendar
+) -> dt.date:
+    """The date one service type's department answers by: the screening date plus that
+    service type's own target (working days). The case's estimate is the latest of them."""
+    return calendar.add_working_days(screened_on, service_type.target_working_days)
 
 
 def service_target_days(service_types: Iterable[ServiceTypeLike]) -> int | None:
@@ -124,6 +133,15 @@ def requirements_by_key(
 MAX_TEXT = 5000
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
+# The stored answer "we don't know" to a question the catalogue marks ``may_be_unknown``:
+# the question is answered (nothing is missing), and the coordinator settles it at screening.
+UNKNOWN = "ved-ikke"
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a stored answer is the business's "Ved ikke"."""
+    return isinstance(value, str) and value == UNKNOWN
+
 
 def clean_answer(requirement: RequirementLike, value: Any) -> Any:
     """The value in its stored form; ValueError saying what is wrong (in Danish) otherwise."""
@@ -131,6 +149,8 @@ def clean_answer(requirement: RequirementLike, value: Any) -> Any:
     kind = requirement.value_type
     if value is None or (isinstance(value, str) and not value.strip()):
         raise ValueError(f"Svaret på »{name}« er tomt.")
+    if requirement.may_be_unknown and is_unknown(value):
+        return UNKNOWN
     if kind == "text":
         if not isinstance(value, str):
             raise ValueError(f"»{name}« skal besvares med tekst.")
@@ -167,8 +187,19 @@ def clean_answers(
     answers: object, requirements: Mapping[str, RequirementLike], *, field: str = "answers"
 ) -> dict[str, Any]:
     """Validate a whole ``{key: value}`` answer set; all errors at once, nothing half-kept."""
+    cleaned, errors = sort_answers(answers, requirements, field=field)
+    if errors:
+        raise ValidationFailed("Nogle svar kan ikke bruges.", errors=errors)
+    return cleaned
+
+
+def sort_answers(
+    answers: object, requirements: Mapping[str, RequirementLike], *, field: str = "answers"
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The usable answers in their stored form, and what is wrong with each of the others
+    (by ``answers.<key>``): a form keeps the good ones while the person corrects the rest."""
     if answers is None:
-        return {}
+        return {}, {}
     if not isinstance(answers, dict):
         raise ValidationFailed.field(field, "Svarene skal være et objekt {nøgle: værdi}.")
     cleaned: dict[str, Any] = {}
@@ -185,6 +216,73 @@ def clean_answers(
             cleaned[key] = clean_answer(requirement, value)
         except ValueError as error:
             errors[f"{field}.{key}"] = str(error)
-    if errors:
-        raise ValidationFailed("Nogle svar kan ikke bruges.", errors=errors)
-    return cleaned
+    return cleaned, errors
+
+
+# --- department tasks: who may do what -----------------------------------------------------
+
+
+class StaffLike(Protocol):
+    pk: Any
+    is_active: bool
+    is_staff: bool
+    is_superuser: bool
+    is_coordinator: bool
+    is_head_of_unit: bool
+    department_id: int | None
+
+
+TASK_CLAIM, TASK_ASSIGN, TASK_COMPLETE, TASK_REOPEN = "claim", "assign", "complete", "reopen"
+_TASK_WORKING = ("open", "in_progress")
+
+
+def works_for_department(user: StaffLike, department_id: int) -> bool:
+    """Whose work a department's task may be: its own staff, coordinators, heads, admins."""
+    return bool(
+        user.is_superuser
+        or user.is_coordinator
+        or user.is_head_of_unit
+        or user.department_id == department_id
+    )
+
+
+def task_actions(
+    user: StaffLike, *, department_id: int, status: str, assignee_id: int | None
+) -> frozenset[str]:
+    """What ``user`` may do with a department task as it stands: the workbench shows these
+    buttons and no others, and the task services refuse anything else with the same rule.
+
+    A task still being worked on may be completed or given to a colleague, and taken unless
+    it already is the user's and in progress; a done task may be reopened. Cancelled tasks
+    and other departments' tasks (for a plain caseworker) offer nothing.
+    """
+    if not (user.is_active and user.is_staff and works_for_department(user, department_id)):
+        return frozenset()
+    if status in _TASK_WORKING:
+        taken = status == "in_progress" and assignee_id is not None and assignee_id == user.pk
+        return frozenset(
+            {TASK_ASSIGN, TASK_COMPLETE} if taken else {TASK_CLAIM, TASK_ASSIGN, TASK_COMPLETE}
+        )
+    if status == "done":
+        return frozenset({TASK_REOPEN})
+    return frozenset()
+
+
+class LineLike(Protocol):
+    party: str
+    status: str
+    service_type_id: int | None
+
+
+L = TypeVar("L", bound=LineLike)
+
+
+def pending_answer_lines(lines: Iterable[L], service_type_ids: Iterable[int]) -> list[L]:
+    """A department's municipal answer lines (``Svar: <service type>``) of the delivery plan
+    still pending: the municipality's lines for the task's service types."""
+    ids = set(service_type_ids)
+    return [
+        line
+        for line in lines
+        if line.party == "municipality" and line.status == "pending" and line.service_type_id in ids
+    ]

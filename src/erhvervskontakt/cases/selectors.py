@@ -1,4 +1,10 @@
-"""Reads of cases. Every list and detail goes through ``Case.objects.visible_to(user)``."""
+"""Reads of cases. Every list and detail goes through ``Case.objects.visible_to(user)``.
+
+Longer than ~600 lines on purpose: every read of a case (lists, the inbox, the case view's
+pages, the unread badge) shares the one visibility rule and the prefetches that keep their
+query counts constant, and they are kept side by side so a new read starts from them. Split
+it by capability (as the services are) when it grows further.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from erhvervskontakt.accounts.models import User
@@ -70,7 +86,8 @@ def case_queryset(*, user: User, with_timeline: bool = True) -> QuerySet[Case]:
         events = Event.objects.select_related("actor").order_by("at", "id")
         messages = Message.objects.select_related("author").order_by("created_at", "id")
         if not user.is_staff:
-            events = events.filter(internal=False)
+            # The business reads a short history written for it, not the internal log.
+            events = events.filter(internal=False).exclude(business_text="")
             messages = messages.filter(internal=False)
         queryset = queryset.prefetch_related(
             Prefetch("events", queryset=events), Prefetch("messages", queryset=messages)
@@ -158,15 +175,59 @@ def case_missing(case: Case) -> list[rules.MissingItem]:
     )
 
 
+def coordinator_open_cases(queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """A coordinator's open cases: the one definition every count of them uses.
+
+    They are the cases in an open state (received, in progress, awaiting the business:
+    ``OPEN_STATUSES``) whose coordinator (tovholder) the person is, inquiries and inspection
+    visits alike: both are cases the coordinator carries (a visit's coordinator is the
+    business's fixed contact person, decision 9). Not counted: answered, closed and
+    withdrawn cases, and the cases of a business the person is fixed contact person for but
+    another coordinator carries ("Mine sager" lists those too, and says how many apart).
+
+    "Mine sager" (``coordinator_open_count``), the coordinator choice lists' "N åbne sager"
+    (``coordinator_loads``), the least-loaded rule's numbers (``case_open_count_by_coordinator``)
+    and the promise dashboard's workload (``coordinator_open_counts``) all read it, so the
+    same person has the same number everywhere. ``queryset`` narrows it (the cases a person
+    may see, a dashboard filter); a period does not apply: it is the open cases now.
+    """
+    base = Case.objects.all() if queryset is None else queryset
+    return base.filter(status__in=OPEN_STATUSES, coordinator__isnull=False)
+
+
+@dataclass(frozen=True)
+class OpenCount:
+    """A coordinator's open cases (``coordinator_open_cases``), and how many are overdue."""
+
+    open: int
+    overdue: int = 0
+
+
+def coordinator_open_counts(
+    *, within: Q | None = None, overdue: Q | None = None
+) -> dict[int, OpenCount]:
+    """Each coordinator's open cases (``coordinator_open_cases``) by coordinator id, in one
+    query; ``within`` narrows the cases (e.g. a dashboard's department), ``overdue`` is the
+    condition for the overdue ones (not counted without it)."""
+    queryset = coordinator_open_cases()
+    if within is not None:
+        queryset = queryset.filter(within)
+    aggregates: dict[str, Any] = {"n": Count("*")}
+    if overdue is not None:
+        aggregates["overdue"] = Count(Value(1), filter=overdue)
+    rows = queryset.order_by().values("coordinator").annotate(**aggregates)
+    return {row["coordinator"]: OpenCount(row["n"], row.get("overdue", 0)) for row in rows}
+
+
 def case_open_count_by_coordinator() -> dict[int, int]:
-    """Open cases per coordinator id (for the least-loaded rule and the workbench)."""
-    rows = (
-        Case.objects.open()
-        .filter(coordinator__isnull=False)
-        .values("coordinator")
-        .annotate(n=Count("id"))
-    )
-    return {row["coordinator"]: row["n"] for row in rows}
+    """Open cases per coordinator id (``coordinator_open_cases``; for the least-loaded rule
+    and the workbench's coordinator choices)."""
+    return {pk: count.open for pk, count in coordinator_open_counts().items()}
+
+
+def coordinator_open_count(user: User) -> int:
+    """How many open cases ``user`` is coordinator of (``coordinator_open_cases``)."""
+    return coordinator_open_cases().filter(coordinator=user).count()
 
 
 def case_next_business_deliverable(case: Case) -> Deliverable | None:
@@ -420,6 +481,46 @@ def my_businesses(*, user: User, limit: int = 50) -> list[tuple[Business, int]]:
     return [(business, counts.get(business.pk, 0)) for business in businesses]
 
 
+def with_task_due(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    """Each task annotated with ``due``: its department's own date.
+
+    That is the latest pending-or-delivered municipal answer line (``Svar: …``) of the
+    case for one of the task's service types, so when the coordinator moves a department's
+    line, that department's inbox, task card, reminders and e-mails follow it; a task
+    without such a line (a case not yet screened, lines waived) falls back to the case's
+    estimate. One correlated subquery, no query per task.
+    """
+    lines = (
+        Deliverable.objects.filter(
+            case_id=OuterRef("case_id"),
+            party=Deliverable.Party.MUNICIPALITY,
+            service_type__tasks=OuterRef("pk"),
+        )
+        .exclude(status=Deliverable.Status.WAIVED)
+        .order_by("-due_date")
+        .values("due_date")[:1]
+    )
+    return queryset.annotate(
+        due=Coalesce(Subquery(lines, output_field=DateField()), F("case__estimated_answer_date"))
+    )
+
+
+def task_due_date(task: Task) -> dt.date | None:
+    """The task's own date (see ``with_task_due``); from the annotation when it was read
+    with it, else from the case's prefetched delivery plan and the task's service types."""
+    if hasattr(task, "due"):
+        return task.due
+    ids = {st.pk for st in task.service_types.all()}
+    dates = [
+        d.due_date
+        for d in task.case.deliverables.all()
+        if d.party == Deliverable.Party.MUNICIPALITY
+        and d.service_type_id in ids
+        and d.status != Deliverable.Status.WAIVED
+    ]
+    return max(dates) if dates else task.case.estimated_answer_date
+
+
 def department_inbox(*, user: User, show: str = "open") -> QuerySet[Task]:
     """Open tasks of the user's department (``mine``: only those given to the user)."""
     if user.department_id is None:
@@ -435,13 +536,12 @@ def department_inbox(*, user: User, show: str = "open") -> QuerySet[Task]:
     elif show == "unclaimed":
         queryset = queryset.filter(assignee__isnull=True)
     return (
-        queryset.select_related(
-            "case", "case__business", "case__coordinator", "department", "assignee"
-        )
+        with_task_due(queryset)
+        .select_related("case", "case__business", "case__coordinator", "department", "assignee")
         .prefetch_related(
             Prefetch("service_types", queryset=ServiceType.objects.order_by("position", "id"))
         )
-        .order_by("case__estimated_answer_date", "id")
+        .order_by(F("due").asc(nulls_last=True), "id")
     )
 
 
@@ -575,7 +675,7 @@ def case_timeline_page(
     """A page of the case's timeline, newest first; internal events only for staff."""
     events = Event.objects.filter(case=case).select_related("actor").order_by("-at", "-id")
     if not user.is_staff:
-        events = events.filter(internal=False)
+        events = events.filter(internal=False).exclude(business_text="")
     number, start, stop = _page_bounds(page, per_page)
     rows = list(events[start:stop])
     return EventPage(number=number, has_older=len(rows) > per_page, items=rows[:per_page])
@@ -613,3 +713,38 @@ def case_clock_events(*, user: User, case: Case, kinds: Sequence[str]) -> list[E
 def with_list_relations(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """``queryset`` with what a workbench case list row shows (constant queries per page)."""
     return _list_prefetch(queryset)
+
+
+# --- unread messages from the business --------------------------------------------------
+
+
+def _unread_business_messages(user: User) -> QuerySet[Message]:
+    """The business's messages, not yet read, on cases the user coordinates or has a task on.
+
+    Only staff have them, and the coordinator and a task's assignee always see the case
+    (``visible_to``), so no wider scope is needed; ``case_messages_mark_read`` reads them.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return Message.objects.none()
+    unread = Message.objects.filter(internal=False, read_at__isnull=True, author__is_staff=False)
+    assigned = Task.objects.filter(assignee=user).values("case_id")
+    return unread.filter(case__coordinator=user) | unread.filter(case_id__in=assigned)
+
+
+def unread_message_count(*, user: User) -> int:
+    """How many of the business's messages wait to be read by the user (the menu's badge)."""
+    return _unread_business_messages(user).count()
+
+
+def unread_messages_by_case(*, user: User, case_ids: Sequence[int]) -> dict[int, int]:
+    """Unread business messages per case among ``case_ids`` (one query for a list page)."""
+    if not case_ids:
+        return {}
+    rows = (
+        _unread_business_messages(user)
+        .filter(case_id__in=list(case_ids))
+        .values("case_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["case_id"]: row["n"] for row in rows}

@@ -28,7 +28,17 @@ class DepartmentAdmin(admin.ModelAdmin):
 class RequirementInline(admin.TabularInline):
     model = Requirement
     extra = 1
-    fields = ["position", "key", "label", "kind", "value_type", "mandatory", "choices", "help_text"]
+    fields = [
+        "position",
+        "key",
+        "label",
+        "kind",
+        "value_type",
+        "mandatory",
+        "may_be_unknown",
+        "choices",
+        "help_text",
+    ]
 
 
 @admin.register(ServiceType)

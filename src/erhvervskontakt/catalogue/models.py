@@ -104,6 +104,11 @@ class ServiceType(models.Model):
     name = models.CharField("navn", max_length=150)
     name_en = models.CharField("navn (engelsk)", max_length=150, blank=True)
     description = models.TextField("beskrivelse", blank=True)
+    description_en = models.TextField(
+        "beskrivelse (engelsk)",
+        blank=True,
+        help_text="Vises på de engelske sider; tom: den danske.",
+    )
     group = models.CharField("gruppe", max_length=20, choices=Group.choices)
     department = models.ForeignKey(
         Department, verbose_name="afdeling", on_delete=models.PROTECT, related_name="service_types"
@@ -166,9 +171,20 @@ class Requirement(models.Model):
         "valgmuligheder",
         default=list,
         blank=True,
-        help_text='Til typen "valg": [{"value": "...", "label": "..."}]',
+        help_text=(
+            'Til typen "valg": [{"value": "...", "label": "...", "label_en": "..."}] '
+            "(label_en: den engelske tekst, kan udelades)"
+        ),
     )
     mandatory = models.BooleanField("obligatorisk", default=True)
+    may_be_unknown = models.BooleanField(
+        "virksomheden kan svare »ved ikke«",
+        default=False,
+        help_text=(
+            "Et spørgsmål, mange virksomheder ikke kan svare på selv (fx listepunkt): de kan "
+            "svare »Ved ikke«, og tovholderen afklarer det ved screeningen."
+        ),
+    )
     position = models.PositiveSmallIntegerField("rækkefølge", default=0)
 
     class Meta:
@@ -191,6 +207,10 @@ class Requirement(models.Model):
                 )
         if self.kind == self.Kind.DOCUMENT and self.choices:
             raise ValidationError({"choices": "Et dokumentkrav har ingen valgmuligheder."})
+        if self.kind == self.Kind.DOCUMENT and self.may_be_unknown:
+            raise ValidationError(
+                {"may_be_unknown": "»Ved ikke« er et svar på en oplysning, ikke et dokument."}
+            )
 
     @property
     def choice_values(self) -> list[str]:

@@ -49,3 +49,29 @@ def service_type_by_code(code: str) -> ServiceType | None:
 def department_list() -> QuerySet[Department]:
     """Active departments by name."""
     return Department.objects.filter(active=True).order_by("name", "code")
+
+
+def service_type_search_text(service_type: ServiceType) -> str:
+    """What a search among the catalogue looks in, case-folded: both names, the description,
+    the department and the questions asked (prefetched by ``service_type_list``)."""
+    parts = [
+        service_type.name,
+        service_type.name_en,
+        service_type.description,
+        service_type.description_en,
+        service_type.department.name,
+        *(r.label for r in service_type.requirements.all()),
+        *(r.label_en for r in service_type.requirements.all()),
+    ]
+    return " ".join(part for part in parts if part).casefold()
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a catalogue search (at most 10, each at most 50 characters)."""
+    return [word[:50] for word in query.casefold().split()][:10]
+
+
+def service_type_matches(service_type: ServiceType, words: Iterable[str]) -> bool:
+    """Whether every word of a search occurs in the service type's search text."""
+    text = service_type_search_text(service_type)
+    return all(word in text for word in words)

@@ -1,5 +1,8 @@
 """The demo municipality's departments and service catalogue.
 
+Longer than ~600 lines: it is data (every service type with its Danish and English texts,
+requirements and choices), not logic.
+
 Fifteen service types a business may ask for, in the five groups of ``ServiceType.Group``, and
 one the municipality opens itself (``miljoetilsyn``, the inspection visit), with realistic
 Danish names, requirements that share keys across service types (``matrikel``, ``adresse``,
@@ -46,8 +49,11 @@ class Req:
     label_en: str
     kind: str = Requirement.Kind.FIELD
     value_type: str = Requirement.Type.TEXT
-    choices: tuple[tuple[str, str], ...] = ()
+    # (value, Danish label, English label)
+    choices: tuple[tuple[str, str, str], ...] = ()
     help_text: str = ""
+    # a question many businesses cannot answer themselves: "Ved ikke" is an answer
+    may_be_unknown: bool = False
 
 
 DOC = Requirement.Kind.DOCUMENT
@@ -110,12 +116,30 @@ REQUIREMENTS: dict[str, Req] = {
             "Listepunkt (bilag 2 i godkendelsesbekendtgørelsen)",
             "Activity list item (annex 2)",
             value_type=CHOICE,
+            may_be_unknown=True,
+            help_text="Aktiviteten efter bilag 2 i godkendelsesbekendtgørelsen.",
             choices=(
-                ("K206", "K 206 Maskinfabrikker og metalvareindustri"),
-                ("K207", "K 207 Overfladebehandling af metal"),
-                ("E205", "E 205 Fremstilling af færdigretter og konserves"),
-                ("I201", "I 201 Træindustri og møbelfabrikker"),
-                ("D204", "D 204 Anlæg til genvinding og oplag af affald"),
+                (
+                    "K206",
+                    "K 206 Maskinfabrikker og metalvareindustri",
+                    "K 206 Machine factories and metal goods industry",
+                ),
+                ("K207", "K 207 Overfladebehandling af metal", "K 207 Surface treatment of metal"),
+                (
+                    "E205",
+                    "E 205 Fremstilling af færdigretter og konserves",
+                    "E 205 Production of ready meals and preserves",
+                ),
+                (
+                    "I201",
+                    "I 201 Træindustri og møbelfabrikker",
+                    "I 201 Wood industry and furniture factories",
+                ),
+                (
+                    "D204",
+                    "D 204 Anlæg til genvinding og oplag af affald",
+                    "D 204 Installations for recovery and storage of waste",
+                ),
             ),
         ),
         Req(
@@ -123,11 +147,24 @@ REQUIREMENTS: dict[str, Req] = {
             "Aktivitet efter IE-direktivet (bilag 1)",
             "Activity under the Industrial Emissions Directive (annex 1)",
             value_type=CHOICE,
+            may_be_unknown=True,
             choices=(
-                ("2.6", "2.6 Overfladebehandling af metaller og plast"),
-                ("5.3", "5.3 Bortskaffelse og nyttiggørelse af ikke-farligt affald"),
-                ("6.4b", "6.4 b Fremstilling af fødevarer"),
-                ("6.7", "6.7 Overfladebehandling med organiske opløsningsmidler"),
+                (
+                    "2.6",
+                    "2.6 Overfladebehandling af metaller og plast",
+                    "2.6 Surface treatment of metals and plastics",
+                ),
+                (
+                    "5.3",
+                    "5.3 Bortskaffelse og nyttiggørelse af ikke-farligt affald",
+                    "5.3 Disposal and recovery of non-hazardous waste",
+                ),
+                ("6.4b", "6.4 b Fremstilling af fødevarer", "6.4 b Production of food"),
+                (
+                    "6.7",
+                    "6.7 Overfladebehandling med organiske opløsningsmidler",
+                    "6.7 Surface treatment using organic solvents",
+                ),
             ),
         ),
         Req(
@@ -156,10 +193,10 @@ REQUIREMENTS: dict[str, Req] = {
             "Type of workshop",
             value_type=CHOICE,
             choices=(
-                ("autovaerksted", "Autoværksted"),
-                ("autolakereri", "Autolakereri"),
-                ("vaskehal", "Vaskehal"),
-                ("daekcenter", "Dækcenter"),
+                ("autovaerksted", "Autoværksted", "Car repair workshop"),
+                ("autolakereri", "Autolakereri", "Car paint shop"),
+                ("vaskehal", "Vaskehal", "Car wash"),
+                ("daekcenter", "Dækcenter", "Tyre centre"),
             ),
         ),
         Req("indretningsplan", "Indretningsplan med afløb", "Layout plan with drains", kind=DOC),
@@ -174,6 +211,7 @@ REQUIREMENTS: dict[str, Req] = {
             "Forventet mængde spildevand (m³ pr. år)",
             "Expected waste water (m³ per year)",
             value_type=NUMBER,
+            may_be_unknown=True,
         ),
         Req(
             "spildevandsstoffer",
@@ -193,8 +231,8 @@ REQUIREMENTS: dict[str, Req] = {
             "Period",
             value_type=CHOICE,
             choices=(
-                ("saeson", "Sæson (1. april – 31. oktober)"),
-                ("helaar", "Hele året"),
+                ("saeson", "Sæson (1. april – 31. oktober)", "Season (1 April – 31 October)"),
+                ("helaar", "Hele året", "All year"),
             ),
         ),
         Req("skitse", "Skitse over opstilling", "Sketch of the layout", kind=DOC),
@@ -212,10 +250,10 @@ REQUIREMENTS: dict[str, Req] = {
             "What will be placed on the road?",
             value_type=CHOICE,
             choices=(
-                ("stillads", "Stillads"),
-                ("container", "Container"),
-                ("skurvogn", "Skurvogn"),
-                ("lift", "Lift eller kran"),
+                ("stillads", "Stillads", "Scaffolding"),
+                ("container", "Container", "Container"),
+                ("skurvogn", "Skurvogn", "Site hut"),
+                ("lift", "Lift eller kran", "Lift or crane"),
             ),
         ),
         Req("arrangement-dato", "Dato for arrangementet", "Date of the event", value_type=DATE),
@@ -232,10 +270,14 @@ REQUIREMENTS: dict[str, Req] = {
             "What would you like to discuss?",
             value_type=CHOICE,
             choices=(
-                ("etablering", "Etablering eller flytning"),
-                ("udvidelse", "Udvidelse af virksomheden"),
-                ("myndighed", "Tilladelser og myndighedskrav"),
-                ("andet", "Andet"),
+                ("etablering", "Etablering eller flytning", "Starting or relocating"),
+                ("udvidelse", "Udvidelse af virksomheden", "Expanding the business"),
+                (
+                    "myndighed",
+                    "Tilladelser og myndighedskrav",
+                    "Permits and regulatory requirements",
+                ),
+                ("andet", "Andet", "Other"),
             ),
         ),
     ]
@@ -483,6 +525,68 @@ SERVICE_TYPES: list[ServiceSpec] = [
     ),
 ]
 
+# The descriptions on the English pages, by service type code (one for every service type).
+DESCRIPTIONS_EN: dict[str, str] = {
+    "etablering": (
+        "We clarify in one go which permits and requirements apply when you start, move or "
+        "expand a business in the municipality."
+    ),
+    "planforhold": (
+        "May the business be located here? We look at the local plan, the municipal plan "
+        "framework and the environmental class of the property."
+    ),
+    "arrangement-beredskab": (
+        "Events with more than 150 people and temporary accommodation need the fire and rescue "
+        "service's approval of escape routes and fire safety."
+    ),
+    "byggetilladelse-industri-lager": (
+        "New buildings, extensions and conversions of production and warehouse buildings."
+    ),
+    "byggetilladelse-simpel": (
+        "For example canopies, sheds, bicycle parking and smaller extensions for business use."
+    ),
+    "byggetilladelse-etagebyggeri-erhverv": (
+        "Office, shop and commercial buildings on several floors."
+    ),
+    "landzonetilladelse": (
+        "New business use of buildings in a rural zone, for example a workshop or a farm shop "
+        "in a redundant farm building."
+    ),
+    "miljoegodkendelse-bilag-2": (
+        "Approval under chapter 5 of the Environmental Protection Act before the business is "
+        "built, taken into use or expanded."
+    ),
+    "miljoegodkendelse-bilag-1": (
+        "Approval of the largest and most polluting installations under the Industrial "
+        "Emissions Directive."
+    ),
+    "anmeldelse-vaerksted": (
+        "Workshops and car washes must be notified to the municipality at least 4 weeks before "
+        "they start."
+    ),
+    "tilslutning-spildevand": (
+        "Permission to discharge process waste water into the public sewer."
+    ),
+    "udeservering": (
+        "Tables and chairs on the municipality's road area in front of the restaurant or café."
+    ),
+    "gravetilladelse": (
+        "Digging up a road, pavement or cycle path, for example for cables and service pipes."
+    ),
+    "raaden-over-vejareal": (
+        "Temporary placing of scaffolding, a container, a site hut or a lift on the road."
+    ),
+    "afklaringsmoede": (
+        "A meeting with every relevant department at the table, so that you get one overall "
+        "picture."
+    ),
+    "miljoetilsyn": (
+        "The municipality's inspection of businesses and farms under the Environmental "
+        "Inspection Order: a visit, a report within 2 months and agreed solutions. The "
+        "municipality opens the case itself."
+    ),
+}
+
 
 @transaction.atomic
 def load_catalogue() -> dict[str, ServiceType]:
@@ -509,6 +613,7 @@ def load_catalogue() -> dict[str, ServiceType]:
                 "name": spec.name,
                 "name_en": spec.name_en,
                 "description": spec.description,
+                "description_en": DESCRIPTIONS_EN[spec.code],
                 "group": spec.group,
                 "department": departments[spec.department],
                 "target_working_days": spec.target_working_days,
@@ -532,8 +637,12 @@ def load_catalogue() -> dict[str, ServiceType]:
                         help_text=req.help_text,
                         kind=req.kind,
                         value_type=req.value_type if req.kind == Requirement.Kind.FIELD else "text",
-                        choices=[{"value": v, "label": lbl} for v, lbl in req.choices],
+                        choices=[
+                            {"value": v, "label": lbl, "label_en": lbl_en}
+                            for v, lbl, lbl_en in req.choices
+                        ],
                         mandatory=not item.endswith("?"),
+                        may_be_unknown=req.may_be_unknown,
                         position=index,
                     )
                 )

@@ -119,5 +119,5 @@ def load_surveys(*, rng: random.Random, now: dt.datetime) -> dict[str, int]:
         assert task.assignee is not None
         actor = User.objects.get(pk=task.assignee_id)
         with clock.travel(done_at):
-            task_complete(task=task, actor=actor, note=rng.choice(FOLLOW_UP_NOTES))
+            task_complete(task=task, actor=actor, result=rng.choice(FOLLOW_UP_NOTES))
     return counts

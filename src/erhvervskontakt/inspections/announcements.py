@@ -14,3 +14,12 @@ class VisitReportSent(Announcement):
     after inspections, the business is invited to the survey."""
 
     visit: int
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class VisitBooked(Announcement):
+    """Visit ``visit`` was booked for the time the business chose (slot ``slot``): the
+    business gets a confirmation and the inspector a notice, each with a calendar file."""
+
+    visit: int
+    slot: int

@@ -71,6 +71,7 @@ from erhvervskontakt.cases.models import (
     CaseStatus,
     Deliverable,
 )
+from erhvervskontakt.cases.selectors import coordinator_open_cases, coordinator_open_counts
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import ValidationFailed
@@ -232,7 +233,9 @@ class BacklogFigures:
     ``by_status``: by state and by age since receipt (calendar days); ``overdue_deliverables``:
     pending deliverables past their due date on open cases, by party (``count`` is
     deliverables, ``cases`` how many cases they are on); ``workload``: open cases per
-    coordinator and how many of them are overdue (``CaseQuerySet.overdue``).
+    coordinator and how many of them are overdue (``CaseQuerySet.overdue``) — a
+    coordinator's open cases as the workbench counts them everywhere
+    (``cases.selectors.coordinator_open_cases``: inspection visits too, unlike the rest).
     """
 
     open: Tally
@@ -700,8 +703,9 @@ def _overdue_q(today: dt.date) -> Q:
 @_tuned
 def backlog(f: MeasureFilter) -> BacklogFigures:
     """The open cases now, by state and age, overdue deliverables by party, and each
-    coordinator's open and overdue cases. The period is ignored. Three queries: the late
-    deliverables, the open cases by state and coordinator, the coordinators.
+    coordinator's open and overdue cases. The period is ignored. Four queries: the late
+    deliverables, the open inquiries by state and coordinator, each coordinator's open cases
+    (``cases.selectors.coordinator_open_counts``), the coordinators.
 
     The late deliverables (pending, past their due date) are a few thousand: read first from
     their partial index, as each party's list of their cases' ids (a case once per late
@@ -750,10 +754,20 @@ def backlog(f: MeasureFilter) -> BacklogFigures:
         party: [pk for pk in late_by_party.get(party, ()) if pk in open_late]
         for party in Deliverable.Party.values
     }
-    by_coordinator: dict[int | None, tuple[int, int]] = {}
-    for cell in cells:
-        n, overdue = by_coordinator.get(cell["coordinator"], (0, 0))
-        by_coordinator[cell["coordinator"]] = (n + cell["n"], overdue + cell["overdue"])
+    # Each coordinator's open cases as everywhere else in the workbench
+    # (``cases.selectors.coordinator_open_cases``: inspection visits too), so "Mine sager",
+    # the coordinator choices and this table agree; the inquiries not screened yet (no
+    # coordinator) from the pass above.
+    by_coordinator: dict[int | None, tuple[int, int]] = {
+        pk: (count.open, count.overdue)
+        for pk, count in coordinator_open_counts(within=f.case_q(), overdue=overdue_q).items()
+    }
+    unscreened = [cell for cell in cells if cell["coordinator"] is None]
+    if unscreened:
+        by_coordinator[None] = (
+            sum(cell["n"] for cell in unscreened),
+            sum(cell["overdue"] for cell in unscreened),
+        )
     users = User.objects.in_bulk([pk for pk in by_coordinator if pk is not None])
     workload = []
     for pk, (n, overdue) in by_coordinator.items():
@@ -796,7 +810,11 @@ def backlog_cases(
     (username; ``NO_COORDINATOR`` for none yet) and overdue, or with an overdue deliverable of
     ``party``."""
     today = clock.today()
-    queryset = _cases_for(user).open().filter(f.case_q())
+    if coordinator is not None and coordinator != NO_COORDINATOR:
+        # A coordinator's open cases, inspection visits too (as ``backlog`` counts them).
+        queryset = coordinator_open_cases(Case.objects.visible_to(user)).filter(f.case_q())
+    else:
+        queryset = _cases_for(user).open().filter(f.case_q())
     if status:
         if status not in OPEN_STATUSES:
             raise _unknown(f"backlog.{status}")

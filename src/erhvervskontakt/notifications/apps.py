@@ -10,9 +10,10 @@ class NotificationsConfig(AppConfig):
         # What the domain apps announce after commit, and the e-mails it causes.
         from erhvervskontakt.cases.announcements import CaseChanged
         from erhvervskontakt.common import announcements
-        from erhvervskontakt.inspections.announcements import VisitReportSent
+        from erhvervskontakt.inspections.announcements import VisitBooked, VisitReportSent
 
         from . import hooks
 
         announcements.subscribe(CaseChanged, hooks.case_changed)
         announcements.subscribe(VisitReportSent, hooks.visit_report_sent)
+        announcements.subscribe(VisitBooked, hooks.visit_booked)

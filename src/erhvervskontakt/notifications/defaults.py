@@ -1,5 +1,7 @@
 """The default wording of every e-mail, in Danish and English (Django template syntax).
 
+Longer than ~600 lines: it is the wording of every e-mail kind in two languages, not logic.
+
 The data migration copies these into ``MessageTemplate`` rows, which administrators edit; a
 kind with no row (e.g. after a test flush) falls back to the text here. What each template
 may use is listed in :data:`VARIABLES` (shown in the admin). Every message has ``municipality``
@@ -23,11 +25,11 @@ class Wording:
 DA_DATE = "j. F Y"
 EN_DATE = "j F Y"
 
-_COORDINATOR_DA_TEXT = """{% if coordinator %}Din kontaktperson i kommunen: {{ coordinator.name }}{% if coordinator.title %}, {{ coordinator.title }}{% endif %}
+_COORDINATOR_DA_TEXT = """{% if coordinator %}Jeres kontaktperson i kommunen: {{ coordinator.name }}{% if coordinator.title %}, {{ coordinator.title }}{% endif %}
 E-mail: {{ coordinator.email }}{% if coordinator.phone %} · telefon {{ coordinator.phone }}{% endif %}{% endif %}"""
 _COORDINATOR_EN_TEXT = """{% if coordinator %}Your contact person at the municipality: {{ coordinator.name }}{% if coordinator.title %}, {{ coordinator.title }}{% endif %}
 E-mail: {{ coordinator.email }}{% if coordinator.phone %} · phone {{ coordinator.phone }}{% endif %}{% endif %}"""
-_COORDINATOR_DA_HTML = """{% if coordinator %}<p>Din kontaktperson i kommunen: <strong>{{ coordinator.name }}</strong>{% if coordinator.title %}, {{ coordinator.title }}{% endif %}<br>
+_COORDINATOR_DA_HTML = """{% if coordinator %}<p>Jeres kontaktperson i kommunen: <strong>{{ coordinator.name }}</strong>{% if coordinator.title %}, {{ coordinator.title }}{% endif %}<br>
 E-mail: <a href="mailto:{{ coordinator.email }}">{{ coordinator.email }}</a>{% if coordinator.phone %} · telefon {{ coordinator.phone }}{% endif %}</p>{% endif %}"""
 _COORDINATOR_EN_HTML = """{% if coordinator %}<p>Your contact person at the municipality: <strong>{{ coordinator.name }}</strong>{% if coordinator.title %}, {{ coordinator.title }}{% endif %}<br>
 E-mail: <a href="mailto:{{ coordinator.email }}">{{ coordinator.email }}</a>{% if coordinator.phone %} · phone {{ coordinator.phone }}{% endif %}</p>{% endif %}"""
@@ -52,31 +54,31 @@ def _en(subject: str, text: str, html: str) -> Wording:
 DEFAULTS: dict[tuple[str, str], Wording] = {
     # --- to the business ---------------------------------------------------------------
     ("receipt", "da"): _da(
-        "Vi har modtaget din henvendelse {{ case.reference }}",
+        "Vi har modtaget jeres henvendelse {{ case.reference }}",
         """Kære {{ recipient_name }}
 
-Tak for din henvendelse om {{ case.service_types|join:", " }} for {{ case.business_name }}.
+Tak for jeres henvendelse om {{ case.service_types|join:", " }} for {{ case.business_name }}.
 Sagsnummer: {{ case.reference }}
 
-Vi screener henvendelsen senest {{ case.screening_due|date:"{D}" }}: vi ser, om alt er med, udpeger din kontaktperson og giver dig en forventet svardato.
+Vi screener henvendelsen senest {{ case.screening_due|date:"{D}" }}: vi ser, om alt er med, udpeger jeres kontaktperson og giver jer en forventet svardato.
 {% if missing %}
 Der mangler endnu:
 {% for item in missing %}- {{ item }}
 {% endfor %}
-Du kan sende det, der mangler, på din sag: {{ case.url }}{% else %}
+I kan sende det, der mangler, på jeres sag: {{ case.url }}{% else %}
 Alle de oplysninger, vi skal bruge, er med.
 Følg sagen her: {{ case.url }}{% endif %}
 
 Venlig hilsen
 {{ municipality.name }}""",
         """<p>Kære {{ recipient_name }}</p>
-<p>Tak for din henvendelse om {{ case.service_types|join:", " }} for {{ case.business_name }}.<br>
+<p>Tak for jeres henvendelse om {{ case.service_types|join:", " }} for {{ case.business_name }}.<br>
 Sagsnummer: <strong>{{ case.reference }}</strong></p>
-<p>Vi screener henvendelsen senest <strong>{{ case.screening_due|date:"{D}" }}</strong>: vi ser, om alt er med, udpeger din kontaktperson og giver dig en forventet svardato.</p>
+<p>Vi screener henvendelsen senest <strong>{{ case.screening_due|date:"{D}" }}</strong>: vi ser, om alt er med, udpeger jeres kontaktperson og giver jer en forventet svardato.</p>
 {% if missing %}<p>Der mangler endnu:</p>
 <ul>{% for item in missing %}<li>{{ item }}</li>{% endfor %}</ul>
-<p><a href="{{ case.url }}">Send det, der mangler, på din sag</a></p>{% else %}<p>Alle de oplysninger, vi skal bruge, er med.</p>
-<p><a href="{{ case.url }}">Følg din sag</a></p>{% endif %}
+<p><a href="{{ case.url }}">Send det, der mangler, på jeres sag</a></p>{% else %}<p>Alle de oplysninger, vi skal bruge, er med.</p>
+<p><a href="{{ case.url }}">Følg jeres sag</a></p>{% endif %}
 <p>Venlig hilsen<br>{{ municipality.name }}</p>""",
     ),
     ("receipt", "en"): _en(
@@ -108,10 +110,10 @@ Reference: <strong>{{ case.reference }}</strong></p>
 <p>Kind regards<br>{{ municipality.name }}</p>""",
     ),
     ("screening_result", "da"): _da(
-        'Din henvendelse {{ case.reference }} er screenet – forventet svar {{ estimate|date:"{D}" }}',
+        'Jeres henvendelse {{ case.reference }} er screenet – forventet svar {{ estimate|date:"{D}" }}',
         """Kære {{ recipient_name }}
 
-Vi har screenet din henvendelse {{ case.reference }}.
+Vi har screenet jeres henvendelse {{ case.reference }}.
 {% if complete %}Alle oplysninger er modtaget.{% else %}Der mangler stadig noget fra jer (se leveranceplanen).{% endif %}
 
 Forventet svar: {{ estimate|date:"{D}" }}
@@ -129,7 +131,7 @@ Se sagen: {{ case.url }}
 Venlig hilsen
 {{ municipality.name }}""",
         """<p>Kære {{ recipient_name }}</p>
-<p>Vi har screenet din henvendelse <strong>{{ case.reference }}</strong>.
+<p>Vi har screenet jeres henvendelse <strong>{{ case.reference }}</strong>.
 {% if complete %}Alle oplysninger er modtaget.{% else %}Der mangler stadig noget fra jer (se leveranceplanen).{% endif %}</p>
 <p>Forventet svar: <strong>{{ estimate|date:"{D}" }}</strong></p>
 {COORDINATOR}
@@ -182,7 +184,7 @@ Kind regards
 En påmindelse om sag {{ case.reference }}: kommunen mangler stadig
 - {{ deliverable.title }} – senest {{ deliverable.due|date:"{D}" }}
 
-Send det på din sag: {{ case.url }}
+Send det på jeres sag: {{ case.url }}
 
 {COORDINATOR}
 
@@ -191,7 +193,7 @@ Venlig hilsen
         """<p>Kære {{ recipient_name }}</p>
 <p>En påmindelse om sag <strong>{{ case.reference }}</strong>: kommunen mangler stadig</p>
 <ul><li>{{ deliverable.title }} – senest <strong>{{ deliverable.due|date:"{D}" }}</strong></li></ul>
-<p><a href="{{ case.url }}">Send det på din sag</a></p>
+<p><a href="{{ case.url }}">Send det på jeres sag</a></p>
 {COORDINATOR}
 <p>Venlig hilsen<br>{{ municipality.name }}</p>""",
     ),
@@ -222,7 +224,7 @@ Kind regards
 Fristen for at levere »{{ deliverable.title }}« på sag {{ case.reference }} var {{ deliverable.due|date:"{D}" }}, og vi har ikke modtaget det endnu.
 Sagen venter på jer, og svardatoen flytter sig, så længe den venter.
 
-Send det på din sag: {{ case.url }}
+Send det på jeres sag: {{ case.url }}
 Kontakt os, hvis I har brug for mere tid.
 
 {COORDINATOR}
@@ -232,7 +234,7 @@ Venlig hilsen
         """<p>Kære {{ recipient_name }}</p>
 <p>Fristen for at levere »{{ deliverable.title }}« på sag <strong>{{ case.reference }}</strong> var <strong>{{ deliverable.due|date:"{D}" }}</strong>, og vi har ikke modtaget det endnu.
 Sagen venter på jer, og svardatoen flytter sig, så længe den venter.</p>
-<p><a href="{{ case.url }}">Send det på din sag</a>. Kontakt os, hvis I har brug for mere tid.</p>
+<p><a href="{{ case.url }}">Send det på jeres sag</a>. Kontakt os, hvis I har brug for mere tid.</p>
 {COORDINATOR}
 <p>Venlig hilsen<br>{{ municipality.name }}</p>""",
     ),
@@ -258,21 +260,21 @@ The case is waiting for you, and the answer date moves for as long as it waits.<
 <p>Kind regards<br>{{ municipality.name }}</p>""",
     ),
     ("staff_message", "da"): _da(
-        "Ny besked om din sag {{ case.reference }}",
+        "Ny besked om jeres sag {{ case.reference }}",
         """Kære {{ recipient_name }}
 
-{{ author }} har skrevet til dig om sag {{ case.reference }}:
+{{ author }} har skrevet til jer om sag {{ case.reference }}:
 
 {{ body }}
 
-Svar på beskeden på din sag: {{ case.url }}
+Svar på beskeden på jeres sag: {{ case.url }}
 
 Venlig hilsen
 {{ municipality.name }}""",
         """<p>Kære {{ recipient_name }}</p>
-<p>{{ author }} har skrevet til dig om sag <strong>{{ case.reference }}</strong>:</p>
+<p>{{ author }} har skrevet til jer om sag <strong>{{ case.reference }}</strong>:</p>
 <blockquote>{{ body|linebreaksbr }}</blockquote>
-<p><a href="{{ case.url }}">Svar på beskeden på din sag</a></p>
+<p><a href="{{ case.url }}">Svar på beskeden på jeres sag</a></p>
 <p>Venlig hilsen<br>{{ municipality.name }}</p>""",
     ),
     ("staff_message", "en"): _en(
@@ -336,7 +338,7 @@ Kind regards
 <p>Kind regards<br>{{ municipality.name }}</p>""",
     ),
     ("answer_delivered", "da"): _da(
-        "Svar på din henvendelse {{ case.reference }}",
+        "Svar på jeres henvendelse {{ case.reference }}",
         """Kære {{ recipient_name }}
 
 Kommunen har givet svar på sag {{ case.reference }} ({{ answered_on|date:"{D}" }}):
@@ -413,6 +415,60 @@ Kind regards
 <p>Thank you.</p>
 <p>Kind regards<br>{{ municipality.name }}</p>""",
     ),
+    ("visit_booked", "da"): _da(
+        "Tid til tilsynsbesøg aftalt: {{ visit.when }}",
+        """Kære {{ recipient_name }}
+
+Tak, fordi I valgte en tid. Vi kommer på miljøtilsyn ({{ visit.kind }}) hos {{ visit.address }}:
+{{ visit.when }}
+
+Det ser vi på: {{ visit.focus }}
+
+Tilsynsførende: {{ visit.inspector.name }}{% if visit.inspector.title %}, {{ visit.inspector.title }}{% endif %}
+E-mail: {{ visit.inspector.email }}{% if visit.inspector.phone %} · telefon {{ visit.inspector.phone }}{% endif %}
+
+Tiden er vedhæftet som kalenderfil (tilsynsbesoeg.ics), så I kan lægge den i jeres kalender.
+Passer tiden ikke alligevel, så skriv til os på sagen: {{ case.url }}
+
+Venlig hilsen
+{{ visit.inspector.name }}
+{{ municipality.name }}""",
+        """<p>Kære {{ recipient_name }}</p>
+<p>Tak, fordi I valgte en tid. Vi kommer på miljøtilsyn ({{ visit.kind }}) hos {{ visit.address }}:<br>
+<strong>{{ visit.when }}</strong></p>
+<p>Det ser vi på: {{ visit.focus }}</p>
+<p>Tilsynsførende: <strong>{{ visit.inspector.name }}</strong>{% if visit.inspector.title %}, {{ visit.inspector.title }}{% endif %}<br>
+E-mail: <a href="mailto:{{ visit.inspector.email }}">{{ visit.inspector.email }}</a>{% if visit.inspector.phone %} · telefon {{ visit.inspector.phone }}{% endif %}</p>
+<p>Tiden er vedhæftet som kalenderfil (tilsynsbesoeg.ics), så I kan lægge den i jeres kalender. Passer tiden ikke alligevel, så <a href="{{ case.url }}">skriv til os på sagen</a>.</p>
+<p>Venlig hilsen<br>{{ visit.inspector.name }}<br>{{ municipality.name }}</p>""",
+    ),
+    ("visit_booked", "en"): _en(
+        "Inspection visit booked: {{ visit.when }}",
+        """Dear {{ recipient_name }}
+
+Thank you for choosing a time. We will carry out an environmental inspection ({{ visit.kind }}) at {{ visit.address }}:
+{{ visit.when }}
+
+What we will look at: {{ visit.focus }}
+
+Inspector: {{ visit.inspector.name }}{% if visit.inspector.title %}, {{ visit.inspector.title }}{% endif %}
+E-mail: {{ visit.inspector.email }}{% if visit.inspector.phone %} · phone {{ visit.inspector.phone }}{% endif %}
+
+The time is attached as a calendar file (tilsynsbesoeg.ics) for your calendar.
+If the time no longer suits you, write to us on the case: {{ case.url }}
+
+Kind regards
+{{ visit.inspector.name }}
+{{ municipality.name }}""",
+        """<p>Dear {{ recipient_name }}</p>
+<p>Thank you for choosing a time. We will carry out an environmental inspection ({{ visit.kind }}) at {{ visit.address }}:<br>
+<strong>{{ visit.when }}</strong></p>
+<p>What we will look at: {{ visit.focus }}</p>
+<p>Inspector: <strong>{{ visit.inspector.name }}</strong>{% if visit.inspector.title %}, {{ visit.inspector.title }}{% endif %}<br>
+E-mail: <a href="mailto:{{ visit.inspector.email }}">{{ visit.inspector.email }}</a>{% if visit.inspector.phone %} · phone {{ visit.inspector.phone }}{% endif %}</p>
+<p>The time is attached as a calendar file (tilsynsbesoeg.ics) for your calendar. If the time no longer suits you, <a href="{{ case.url }}">write to us on the case</a>.</p>
+<p>Kind regards<br>{{ visit.inspector.name }}<br>{{ municipality.name }}</p>""",
+    ),
     # --- to staff ------------------------------------------------------------------------
     ("coordinator_digest", "da"): _da(
         'Dagens overblik {{ day|date:"{D}" }}: {{ total }} punkt{{ total|pluralize:"er" }}',
@@ -483,14 +539,14 @@ Workbench: {{ workbench_url }}""",
 {{ department }} har fået en opgave på sag {{ case.reference }} ({{ case.business_name }}, CVR {{ case.cvr }}):
 {% for name in service_types %}- {{ name }}
 {% endfor %}
-Forventet svar til virksomheden: {{ case.estimate|date:"{D}" }}
+{{ department }}s frist: {{ due|date:"{D}" }}{% if case.estimate and case.estimate != due %} (svar til virksomheden samlet: {{ case.estimate|date:"{D}" }}){% endif %}
 Tovholder: {{ coordinator_name|default:"ikke udpeget" }}
 
 Se sagen: {{ case.url }}""",
         """<p>Til {{ recipient_name }}</p>
 <p>{{ department }} har fået en opgave på sag <strong>{{ case.reference }}</strong> ({{ case.business_name }}, CVR {{ case.cvr }}):</p>
 <ul>{% for name in service_types %}<li>{{ name }}</li>{% endfor %}</ul>
-<p>Forventet svar til virksomheden: <strong>{{ case.estimate|date:"{D}" }}</strong><br>
+<p>{{ department }}s frist: <strong>{{ due|date:"{D}" }}</strong>{% if case.estimate and case.estimate != due %} (svar til virksomheden samlet: {{ case.estimate|date:"{D}" }}){% endif %}<br>
 Tovholder: {{ coordinator_name|default:"ikke udpeget" }}</p>
 <p><a href="{{ case.url }}">Se sagen</a></p>""",
     ),
@@ -501,14 +557,14 @@ Tovholder: {{ coordinator_name|default:"ikke udpeget" }}</p>
 {{ department }} has a new task on case {{ case.reference }} ({{ case.business_name }}, CVR {{ case.cvr }}):
 {% for name in service_types %}- {{ name }}
 {% endfor %}
-Expected answer to the business: {{ case.estimate|date:"{D}" }}
+{{ department }}'s deadline: {{ due|date:"{D}" }}{% if case.estimate and case.estimate != due %} (overall answer to the business: {{ case.estimate|date:"{D}" }}){% endif %}
 Coordinator: {{ coordinator_name|default:"not appointed" }}
 
 See the case: {{ case.url }}""",
         """<p>To {{ recipient_name }}</p>
 <p>{{ department }} has a new task on case <strong>{{ case.reference }}</strong> ({{ case.business_name }}, CVR {{ case.cvr }}):</p>
 <ul>{% for name in service_types %}<li>{{ name }}</li>{% endfor %}</ul>
-<p>Expected answer to the business: <strong>{{ case.estimate|date:"{D}" }}</strong><br>
+<p>{{ department }}'s deadline: <strong>{{ due|date:"{D}" }}</strong>{% if case.estimate and case.estimate != due %} (overall answer to the business: {{ case.estimate|date:"{D}" }}){% endif %}<br>
 Coordinator: {{ coordinator_name|default:"not appointed" }}</p>
 <p><a href="{{ case.url }}">See the case</a></p>""",
     ),
@@ -572,10 +628,86 @@ See the visit: {{ visit.url }}""",
 The inspection took place on {{ visit.visited_on|date:"{D}" }} ({{ visit.kind }}). Case {{ case.reference }}.</p>
 <p><a href="{{ visit.url }}">See the visit</a></p>""",
     ),
+    ("business_message", "da"): _da(
+        "Ny besked fra {{ case.business_name }} på {{ case.reference }}",
+        """Til {{ recipient_name }}
+
+{{ author }} fra {{ case.business_name }} har skrevet på sag {{ case.reference }}:
+
+{{ body }}
+
+Svar virksomheden på sagen: {{ case.url }}
+(Beskeden står som ulæst i arbejdsbordet, til tovholderen eller en sagsbehandler med en opgave på sagen har åbnet den.)""",
+        """<p>Til {{ recipient_name }}</p>
+<p>{{ author }} fra {{ case.business_name }} har skrevet på sag <strong>{{ case.reference }}</strong>:</p>
+<blockquote style="margin:0 0 16px;padding:8px 16px;border-left:4px solid #d5d5d5;white-space:pre-wrap">{{ body }}</blockquote>
+<p><a href="{{ case.url }}">Svar virksomheden på sagen</a></p>
+<p style="font-size:14px;color:#545454">Beskeden står som ulæst i arbejdsbordet, til tovholderen eller en sagsbehandler med en opgave på sagen har åbnet den.</p>""",
+    ),
+    ("business_message", "en"): _en(
+        "New message from {{ case.business_name }} on {{ case.reference }}",
+        """To {{ recipient_name }}
+
+{{ author }} from {{ case.business_name }} has written on case {{ case.reference }}:
+
+{{ body }}
+
+Answer the business on the case: {{ case.url }}
+(The message is unread in the workbench until the coordinator or a caseworker with a task on the case has opened it.)""",
+        """<p>To {{ recipient_name }}</p>
+<p>{{ author }} from {{ case.business_name }} has written on case <strong>{{ case.reference }}</strong>:</p>
+<blockquote style="margin:0 0 16px;padding:8px 16px;border-left:4px solid #d5d5d5;white-space:pre-wrap">{{ body }}</blockquote>
+<p><a href="{{ case.url }}">Answer the business on the case</a></p>
+<p style="font-size:14px;color:#545454">The message is unread in the workbench until the coordinator or a caseworker with a task on the case has opened it.</p>""",
+    ),
+    ("visit_booked_inspector", "da"): _da(
+        "Tilsynsbesøg aftalt: {{ visit.unit_name }} {{ visit.when }}",
+        """Til {{ recipient_name }}
+
+{{ case.business_name }} har valgt en tid til tilsynsbesøget ({{ visit.kind }}) hos {{ visit.address }}:
+{{ visit.when }}
+
+Kontaktperson hos virksomheden: {{ visit.contact.name }}{% if visit.contact.email %}, {{ visit.contact.email }}{% endif %}{% if visit.contact.phone %}, telefon {{ visit.contact.phone }}{% endif %}
+Sag {{ case.reference }}. De andre tilbudte tider er trukket tilbage.
+
+Tiden er vedhæftet som kalenderfil (tilsynsbesoeg.ics).
+Se tilsynsbesøget: {{ visit.url }}""",
+        """<p>Til {{ recipient_name }}</p>
+<p>{{ case.business_name }} har valgt en tid til tilsynsbesøget ({{ visit.kind }}) hos {{ visit.address }}:<br>
+<strong>{{ visit.when }}</strong></p>
+<p>Kontaktperson hos virksomheden: {{ visit.contact.name }}{% if visit.contact.email %}, <a href="mailto:{{ visit.contact.email }}">{{ visit.contact.email }}</a>{% endif %}{% if visit.contact.phone %}, telefon {{ visit.contact.phone }}{% endif %}<br>
+Sag {{ case.reference }}. De andre tilbudte tider er trukket tilbage.</p>
+<p>Tiden er vedhæftet som kalenderfil (tilsynsbesoeg.ics).</p>
+<p><a href="{{ visit.url }}">Se tilsynsbesøget</a></p>""",
+    ),
+    ("visit_booked_inspector", "en"): _en(
+        "Inspection visit booked: {{ visit.unit_name }} {{ visit.when }}",
+        """To {{ recipient_name }}
+
+{{ case.business_name }} has chosen a time for the inspection visit ({{ visit.kind }}) at {{ visit.address }}:
+{{ visit.when }}
+
+Contact at the business: {{ visit.contact.name }}{% if visit.contact.email %}, {{ visit.contact.email }}{% endif %}{% if visit.contact.phone %}, phone {{ visit.contact.phone }}{% endif %}
+Case {{ case.reference }}. The other times offered have been withdrawn.
+
+The time is attached as a calendar file (tilsynsbesoeg.ics).
+See the visit: {{ visit.url }}""",
+        """<p>To {{ recipient_name }}</p>
+<p>{{ case.business_name }} has chosen a time for the inspection visit ({{ visit.kind }}) at {{ visit.address }}:<br>
+<strong>{{ visit.when }}</strong></p>
+<p>Contact at the business: {{ visit.contact.name }}{% if visit.contact.email %}, <a href="mailto:{{ visit.contact.email }}">{{ visit.contact.email }}</a>{% endif %}{% if visit.contact.phone %}, phone {{ visit.contact.phone }}{% endif %}<br>
+Case {{ case.reference }}. The other times offered have been withdrawn.</p>
+<p>The time is attached as a calendar file (tilsynsbesoeg.ics).</p>
+<p><a href="{{ visit.url }}">See the visit</a></p>""",
+    ),
 }
 
 _CASE = "case (reference, business_name, cvr, service_types, screening_due, estimate, url)"
 _COORD = "coordinator (name, title, email, phone)"
+_VISIT = (
+    "visit (when, starts, ends, kind, address, unit_name, p_number, focus, url, "
+    "inspector (name, title, email, phone), contact (name, email, phone))"
+)
 
 VARIABLES: dict[str, str] = {
     "receipt": f"{_CASE}, missing (list of what is missing)",
@@ -591,7 +723,11 @@ VARIABLES: dict[str, str] = {
     "after an inspection visit), visited_on (the visit's date; inspection only)",
     "coordinator_digest": "day, total, screenings_overdue, screenings_due, overdue_deliverables, "
     "estimates_at_risk (rows: reference, business_name, date, url, …), workbench_url",
-    "department_task": f"{_CASE}, department, service_types, coordinator_name",
+    "department_task": f"{_CASE}, department, service_types, coordinator_name, due (the "
+    "department's own date: its answer line in the delivery plan)",
+    "business_message": f"{_CASE}, author (the business's writer), body",
+    "visit_booked": f"{_CASE}, {_COORD}, " + _VISIT,
+    "visit_booked_inspector": f"{_CASE}, " + _VISIT,
     "screening_escalation": f"{_CASE}, working_days_late, coordinator_name",
     "inspection_report_due": f"{_CASE}, clock (report or publish), due, days (left, or late), "
     "overdue, visit (unit_name, p_number, visited_on, kind, url)",

@@ -15,7 +15,7 @@ import logging
 from django.utils import timezone
 
 from erhvervskontakt.cases.announcements import CaseChanged
-from erhvervskontakt.inspections.announcements import VisitReportSent
+from erhvervskontakt.inspections.announcements import VisitBooked, VisitReportSent
 
 from . import rules
 from .services import case_mails
@@ -50,3 +50,14 @@ def visit_report_sent(sent: VisitReportSent) -> None:
         case_mails.visit_report_notify(visit_id=sent.visit)
     except Exception:
         logger.exception("Could not record the survey invitation after visit %s", sent.visit)
+
+
+def visit_booked(booked: VisitBooked) -> None:
+    """Confirm a booked inspection visit to the business and tell the inspector."""
+    if rules.is_replay(booked.at, timezone.now()):
+        logger.debug("Not announcing the booking of visit %s: replayed history", booked.visit)
+        return
+    try:
+        case_mails.visit_booked_notify(visit_id=booked.visit, slot_id=booked.slot)
+    except Exception:
+        logger.exception("Could not record the booking e-mails of visit %s", booked.visit)

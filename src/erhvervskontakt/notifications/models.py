@@ -22,11 +22,14 @@ class Kind(models.TextChoices):
     ESTIMATE_MOVED = "estimate_moved", "Svardato flyttet"
     ANSWER_DELIVERED = "answer_delivered", "Svar givet"
     SURVEY_INVITATION = "survey_invitation", "Invitation til tilfredshedsmåling"
+    VISIT_BOOKED = "visit_booked", "Bekræftelse af tid til tilsynsbesøg"
     # to staff
     COORDINATOR_DIGEST = "coordinator_digest", "Dagligt overblik til tovholder"
     DEPARTMENT_TASK = "department_task", "Ny opgave til afdeling"
     SCREENING_ESCALATION = "screening_escalation", "Eskalering: screeningsfrist overskredet"
     INSPECTION_REPORT_DUE = "inspection_report_due", "Frist for tilsynsrapport"
+    BUSINESS_MESSAGE = "business_message", "Ny besked fra virksomheden"
+    VISIT_BOOKED_INSPECTOR = "visit_booked_inspector", "Tid til tilsynsbesøg aftalt"
 
 
 STAFF_KINDS = frozenset(
@@ -35,6 +38,8 @@ STAFF_KINDS = frozenset(
         Kind.DEPARTMENT_TASK,
         Kind.SCREENING_ESCALATION,
         Kind.INSPECTION_REPORT_DUE,
+        Kind.BUSINESS_MESSAGE,
+        Kind.VISIT_BOOKED_INSPECTOR,
     }
 )
 
@@ -93,6 +98,9 @@ class Notification(models.Model):
     body_text = models.TextField("tekst")
     body_html = models.TextField("HTML")
     reply_to = models.EmailField("svar til", blank=True)
+    # Files sent with the e-mail, made when it is recorded (like its text), so every retry
+    # sends the same: [{"filename", "mimetype", "content"}], text content (a calendar file).
+    attachments = models.JSONField("vedhæftede filer", default=list, blank=True)
     message_id = models.CharField("Message-ID", max_length=200)
     timeline_text = models.CharField(
         "tekst i sagens tidslinje", max_length=300, blank=True, help_text="Tom: ingen hændelse."

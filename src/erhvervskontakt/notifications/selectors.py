@@ -26,7 +26,7 @@ from erhvervskontakt.cases.models import (
 )
 from erhvervskontakt.catalogue.models import Department, Requirement, ServiceType
 from erhvervskontakt.catalogue.selectors import municipality
-from erhvervskontakt.inspections.models import Visit
+from erhvervskontakt.inspections.models import Visit, VisitSlot
 
 from . import rules
 from .models import Notification
@@ -90,6 +90,20 @@ def visit_for_messages(visit_id: int) -> Visit | None:
     return visit
 
 
+def visit_for_booking(visit_id: int, slot_id: int) -> tuple[Visit, VisitSlot] | None:
+    """A booked visit with its unit, inspector and case, and the slot that was chosen; none
+    when the visit has since been booked for another time (that booking mails itself)."""
+    visit = Visit.objects.select_related("unit", "inspector").filter(pk=visit_id).first()
+    if visit is None or visit.status != Visit.Status.BOOKED:
+        return None
+    slot = VisitSlot.objects.filter(pk=slot_id, visit=visit, status=VisitSlot.Status.CHOSEN).first()
+    case = case_for_messages(visit.case_id)
+    if slot is None or case is None or visit.visit_at != slot.starts_at:
+        return None
+    visit.case = case
+    return visit, slot
+
+
 def case_message(case: Case, message_id: int) -> Message | None:
     return Message.objects.select_related("author").filter(pk=message_id, case=case).first()
 
@@ -122,7 +136,7 @@ def business_recipient(case: Case) -> Recipient:
     return Recipient(email=email, name=case.contact_name, language=language, user=user)
 
 
-def _staff_recipient(user: User) -> Recipient:
+def staff_recipient(user: User) -> Recipient:
     language = user.language if user.language in ("da", "en") else "da"
     return Recipient(email=user.email, name=user.display_name, language=language, user=user)
 
@@ -134,7 +148,7 @@ def department_recipients(department: Department) -> list[Recipient]:
     staff = User.objects.filter(department=department, is_active=True, is_staff=True).exclude(
         email=""
     )
-    return [_staff_recipient(user) for user in staff.order_by("username")]
+    return [staff_recipient(user) for user in staff.order_by("username")]
 
 
 def head_of_unit_recipients() -> list[Recipient]:
@@ -142,13 +156,34 @@ def head_of_unit_recipients() -> list[Recipient]:
     heads = User.objects.filter(is_active=True, is_staff=True, is_head_of_unit=True).exclude(
         email=""
     )
-    found = [_staff_recipient(user) for user in heads.order_by("username")]
+    found = [staff_recipient(user) for user in heads.order_by("username")]
     if found:
         return found
     settings_row = municipality()
     if settings_row.email:
         return [Recipient(email=settings_row.email, name=settings_row.name)]
     return []
+
+
+def business_message_recipients(case: Case) -> list[Recipient]:
+    """Who is told that the business wrote: the case's coordinator (else the business's
+    fixed contact person, before a coordinator is appointed) and the assignee of each of its
+    open tasks; active staff with an address, each once."""
+    people: list[User] = []
+    lead = case.coordinator or case.business.contact_person
+    if lead is not None:
+        people.append(lead)
+    assignees = (
+        User.objects.filter(tasks__case=case, tasks__status__in=OPEN_TASK)
+        .distinct()
+        .order_by("username")
+    )
+    people.extend(assignees)
+    found: dict[int, Recipient] = {}
+    for user in people:
+        if user.is_active and user.is_staff and user.email and user.pk not in found:
+            found[user.pk] = staff_recipient(user)
+    return list(found.values())
 
 
 def digest_recipients() -> list[User]:

@@ -15,9 +15,11 @@ from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from erhvervskontakt.cases.rules import UNKNOWN
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
 from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.web.labels import (
+    choice_label,
     requirement_label,
     service_type_name,
 )
@@ -61,23 +63,52 @@ def input_id(key: str) -> str:
     return f"krav-{key}"
 
 
+def unknown_name(key: str) -> str:
+    """The "Ved ikke" checkbox beside a typed field (a radio group has it as a choice)."""
+    return f"answer-{key}-ved-ikke"
+
+
+def _posted(post: QueryDict, requirement: Requirement) -> str | None:
+    """What the form carried for one question, as text; None when its field was not there.
+
+    A typed value wins over a ticked "Ved ikke"; "Ved ikke" only counts where the catalogue
+    allows it.
+    """
+    name = input_name(requirement.key)
+    if requirement.kind != Requirement.Kind.FIELD or name not in post:
+        return None
+    typed = post.get(name, "")
+    if (
+        requirement.may_be_unknown
+        and not typed.strip()
+        and post.get(unknown_name(requirement.key)) == UNKNOWN
+    ):
+        return UNKNOWN
+    return typed
+
+
 def answers_from_post(post: QueryDict, requirements: Iterable[Requirement]) -> dict[str, Any]:
     """The answers the form carried (fields present in the POST only), parsed per type."""
     found = {}
     for requirement in requirements:
-        name = input_name(requirement.key)
-        if requirement.kind == Requirement.Kind.FIELD and name in post:
-            found[requirement.key] = parse_answer(requirement.value_type, post.get(name, ""))
+        text = _posted(post, requirement)
+        if text is None:
+            continue
+        if text == UNKNOWN and requirement.may_be_unknown:
+            found[requirement.key] = UNKNOWN
+        else:
+            found[requirement.key] = parse_answer(requirement.value_type, text)
     return found
 
 
 def raw_answers_from_post(post: QueryDict, requirements: Iterable[Requirement]) -> dict[str, str]:
     """What was typed, by field id, to put back into the form after an error."""
-    return {
-        input_id(r.key): post.get(input_name(r.key), "")
-        for r in requirements
-        if input_name(r.key) in post
-    }
+    found = {}
+    for requirement in requirements:
+        text = _posted(post, requirement)
+        if text is not None:
+            found[input_id(requirement.key)] = text
+    return found
 
 
 def contact_from_post(post: QueryDict) -> dict[str, str]:
@@ -167,6 +198,9 @@ class Question:
     error: str = ""
     asked_by: list[str] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
+    # the catalogue allows "Ved ikke" (a radio group has it as its last choice)
+    may_be_unknown: bool = False
+    unknown: bool = False
 
     @property
     def widget(self) -> str:
@@ -175,8 +209,21 @@ class Question:
         if self.value_type == Requirement.Type.BOOLEAN:
             return "radios"
         if self.value_type == Requirement.Type.CHOICE:
-            return "radios" if len(self.choices) <= 6 else "select"
+            offered = [c for c in self.choices if c.value != UNKNOWN]
+            return "radios" if len(offered) <= 6 else "select"
         return {"number": "number", "date": "date"}.get(self.value_type, "text")
+
+    @property
+    def unknown_id(self) -> str:
+        return f"{self.id}-ved-ikke"
+
+    @property
+    def unknown_name(self) -> str:
+        return unknown_name(self.key)
+
+    @property
+    def unknown_value(self) -> str:
+        return UNKNOWN
 
 
 def build_questions(
@@ -191,6 +238,8 @@ def build_questions(
     for requirement in requirements:
         field_id = input_id(requirement.key)
         value = values.get(field_id, "")
+        may_be_unknown = requirement.kind == Requirement.Kind.FIELD and requirement.may_be_unknown
+        unknown = may_be_unknown and value == UNKNOWN
         question = Question(
             key=requirement.key,
             id=field_id,
@@ -203,22 +252,34 @@ def build_questions(
             value=value,
             error=errors.get(field_id),
             asked_by=list((asked_by or {}).get(requirement.key, [])),
+            may_be_unknown=may_be_unknown,
+            unknown=unknown,
         )
         if requirement.value_type == Requirement.Type.BOOLEAN:
             options = [("ja", _("Ja")), ("nej", _("Nej"))]
         elif requirement.value_type == Requirement.Type.CHOICE:
             options = [
-                (str(c.get("value")), str(c.get("label") or c.get("value")))
+                (str(c.get("value")), choice_label(c))
                 for c in requirement.choices
                 if isinstance(c, dict)
             ]
         else:
             options = []
+        if options and may_be_unknown:
+            options.append((UNKNOWN, _("Ved ikke – vi hjælper jer")))
+        elif unknown:
+            question.value = ""  # the typed field stays empty; its checkbox is ticked
         question.choices = [
             Choice(
                 value=option,
                 label=label,
-                id=field_id if index == 0 else f"{field_id}-{index + 1}",
+                id=(
+                    field_id
+                    if index == 0
+                    else question.unknown_id
+                    if option == UNKNOWN
+                    else f"{field_id}-{index + 1}"
+                ),
                 checked=value == option,
             )
             for index, (option, label) in enumerate(options)
@@ -237,6 +298,8 @@ class MissingRow:
     key: str
     label: str
     kind: str
+    # answered on the page, but with a value the rules refused: to be corrected at the field
+    to_correct: bool = False
 
     @property
     def id(self) -> str:
@@ -248,13 +311,36 @@ class MissingRow:
 
 
 def missing_rows(
-    missing: Iterable[Any], requirements: Mapping[str, Requirement]
+    missing: Iterable[Any],
+    requirements: Mapping[str, Requirement],
+    errors: FormErrors | None = None,
 ) -> list[MissingRow]:
+    """The missing items; with the errors of the submit just made, as the page now stands:
+    a mandatory answer refused at its field is still missing, "to correct", even if an
+    earlier answer to it is stored."""
+    refused = {
+        key
+        for key, requirement in requirements.items()
+        if errors is not None and errors.get(input_id(key)) and requirement.mandatory
+    }
     rows = []
     for item in missing:
         requirement = requirements.get(item.key)
         label = requirement_label(requirement) if requirement is not None else item.label
-        rows.append(MissingRow(key=item.key, label=label, kind=item.kind))
+        rows.append(
+            MissingRow(key=item.key, label=label, kind=item.kind, to_correct=item.key in refused)
+        )
+    listed = {row.key for row in rows}
+    for key in sorted(refused - listed, key=list(requirements).index):
+        requirement = requirements[key]
+        rows.append(
+            MissingRow(
+                key=key,
+                label=requirement_label(requirement),
+                kind=requirement.kind,
+                to_correct=True,
+            )
+        )
     return rows
 
 

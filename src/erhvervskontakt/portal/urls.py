@@ -17,7 +17,8 @@ urlpatterns = [
     ),
     path("henvendelse/<int:draft_id>/tjek/", inquiry.inquiry_check, name="inquiry_check"),
     path("sager/", cases.case_list_view, name="case_list"),
-    path("sager/<str:reference>/", cases.case_detail, name="case_detail"),
+    # The case page shows a refused form's errors once (case_actions._refused: PRG).
+    path("sager/<str:reference>/", case_actions.case_page, name="case_detail"),
     path("sager/<str:reference>/kvittering/", cases.case_receipt, name="case_receipt"),
     path("sager/<str:reference>/svar/", case_actions.case_answers, name="case_answers"),
     path("sager/<str:reference>/dokument/", case_actions.case_document, name="case_document"),
@@ -25,6 +26,11 @@ urlpatterns = [
         "sager/<str:reference>/dokumenter/<int:document_id>/",
         case_actions.case_document_download,
         name="case_document_download",
+    ),
+    path(
+        "sager/<str:reference>/leverance/<int:deliverable_id>/",
+        case_actions.case_deliver,
+        name="case_deliver",
     ),
     path("sager/<str:reference>/besked/", case_actions.case_message, name="case_message"),
     path(

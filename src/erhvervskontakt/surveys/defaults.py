@@ -13,7 +13,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "overall",
         "kind": "scale",
-        "text_da": "Hvor tilfreds er du samlet set med kommunens service i denne sag?",
+        "text_da": "Hvor tilfredse er I samlet set med kommunens service i denne sag?",
         "text_en": "Overall, how satisfied are you with the municipality's service on this matter?",
         "scale_low_da": "Meget utilfreds",
         "scale_high_da": "Meget tilfreds",
@@ -27,7 +27,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "knew_deliverables",
         "kind": "yes_no",
-        "text_da": "Vidste du undervejs, hvad du skulle levere, og hvornår?",
+        "text_da": "Vidste I undervejs, hvad I skulle levere, og hvornår?",
         "text_en": "Did you know along the way what you had to provide, and when?",
         "positive_answer": True,
         "asked": "answer",
@@ -36,7 +36,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "answer_on_time",
         "kind": "yes_no",
-        "text_da": "Fik du svar på eller før den dato, du fik oplyst?",
+        "text_da": "Fik I svar på eller før den dato, I fik oplyst?",
         "text_en": "Did you get the answer on or before the date you were given?",
         "positive_answer": True,
         "asked": "answer",
@@ -45,7 +45,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "contact_helpful",
         "kind": "scale",
-        "text_da": "Hvor hjælpsom var din kontaktperson?",
+        "text_da": "Hvor hjælpsom var jeres kontaktperson?",
         "text_en": "How helpful was your contact person?",
         "scale_low_da": "Slet ikke hjælpsom",
         "scale_high_da": "Meget hjælpsom",
@@ -59,7 +59,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "comments",
         "kind": "text",
-        "text_da": "Har du kommentarer eller forslag til, hvad vi kan gøre bedre?",
+        "text_da": "Har I kommentarer eller forslag til, hvad vi kan gøre bedre?",
         "text_en": "Do you have comments or suggestions on what we could do better?",
         "asked": "both",
         "position": 5,
@@ -67,7 +67,7 @@ DEFAULT_QUESTIONS: list[dict[str, Any]] = [
     {
         "key": "may_contact",
         "kind": "yes_no",
-        "text_da": "Må vi kontakte dig om dine svar?",
+        "text_da": "Må vi kontakte jer om jeres svar?",
         "text_en": "May we contact you about your answers?",
         "positive_answer": None,
         "asked": "both",

@@ -149,14 +149,13 @@ def _clean_one(question: Question, value: object) -> _Cleaned:
             return _Cleaned(question, value_bool=False)
         raise ValueError(_("Svar ja eller nej."))
     if not isinstance(value, str):
-        raise ValueError(_("Skriv dit svar som tekst."))
+        raise ValueError(_("Skriv jeres svar som tekst."))
     text = value.strip()
     if "\x00" in text:
         raise ValueError(_("Teksten indeholder et tegn, der ikke kan gemmes."))
     if len(text) > MAX_TEXT:
         raise ValueError(
-            _("Skriv højst %(max)s tegn (du har skrevet %(n)s).")
-            % {"max": MAX_TEXT, "n": len(text)}
+            _("Skriv højst %(max)s tegn (I har skrevet %(n)s).") % {"max": MAX_TEXT, "n": len(text)}
         )
     return _Cleaned(question, value_text=text)
 
@@ -208,11 +207,11 @@ def _locked_open_invitation(token: str) -> Invitation:
         raise NotFound(_("Linket til tilfredshedsmålingen findes ikke."))
     if found.responded_at is not None:
         raise SurveyClosed(
-            _("Tilfredshedsmålingen er allerede besvaret. Tak for dit svar."), reason="answered"
+            _("Tilfredshedsmålingen er allerede besvaret. Tak for jeres svar."), reason="answered"
         )
     if clock.now() >= found.expires_at:
         raise SurveyClosed(
-            _("Linket til tilfredshedsmålingen er udløbet. Tak for din interesse."),
+            _("Linket til tilfredshedsmålingen er udløbet. Tak for jeres interesse."),
             reason="expired",
         )
     return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import textwrap
 from collections.abc import Sequence
 
 from django.utils.html import format_html, format_html_join
@@ -42,50 +43,55 @@ def horizontal_bars(
     target_label: str = "",
 ) -> SafeString:
     """One bar per row (a share per service type, a count per coordinator), with an optional
-    target line (e.g. the share a promise should reach)."""
-    label_width, bar_width, row, top = 230, 320, 30, 8
-    width = label_width + bar_width + 150
-    height = top + row * max(len(bars), 1) + (24 if target is not None else 8)
+    target line (e.g. the share a promise should reach). Each label is written in full on
+    its own line(s) above its bar, never cut off (a question of the survey is a sentence)."""
+    bar_width, top, line, bar_height = 420, 8, 18, 20
+    width = bar_width + 150
     chart_id = f"chart-{next(_ids)}"
     rows = []
-    for index, bar in enumerate(bars):
-        y = top + index * row
+    y = top
+    for bar in bars:
+        lines = _wrap(bar.label, LABEL_CHARACTERS)
         label = format_html(
-            '<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>',
-            label_width - 8,
-            y + 19,
+            '<text x="0" y="{}" fill="{}">{}</text>',
+            y + 14,
             TEXT,
-            _short(bar.label, 30),
+            _join(
+                [
+                    format_html('<tspan x="0" dy="{}">{}</tspan>', 0 if i == 0 else line, text)
+                    for i, text in enumerate(lines)
+                ]
+            ),
         )
+        bar_top = y + line * len(lines) + 2
         if bar.value is None:
             body = format_html(
-                '<text x="{}" y="{}" fill="{}">{}</text>', label_width, y + 19, MUTED, bar.text
+                '<text x="0" y="{}" fill="{}">{}</text>', bar_top + 15, MUTED, bar.text
             )
         else:
             length = 0.0 if maximum <= 0 else max(0.0, min(bar.value / maximum, 1.0)) * bar_width
             body = format_html(
-                '<rect x="{}" y="{}" width="{}" height="20" fill="{}"/>'
+                '<rect x="0" y="{}" width="{}" height="{}" fill="{}"/>'
                 '<text x="{}" y="{}" fill="{}">{}</text>',
-                label_width,
-                y + 4,
+                bar_top,
                 _f(max(length, 1.0)),
+                bar_height,
                 BAR,
-                _f(label_width + length + 6),
-                y + 19,
+                _f(length + 6),
+                bar_top + 15,
                 TEXT,
                 bar.text,
             )
         rows.append(format_html("<g>{}{}</g>", label, body))
+        y = bar_top + bar_height + 10
     if not bars:
-        rows.append(
-            format_html(
-                '<text x="{}" y="{}" fill="{}">{}</text>', label_width, top + 19, MUTED, "—"
-            )
-        )
+        rows.append(format_html('<text x="0" y="{}" fill="{}">{}</text>', top + 19, MUTED, "—"))
+        y = top + 30
+    bottom = y
+    height = bottom + (24 if target is not None else 4)
     marker = SafeString("")
     if target is not None and maximum > 0:
-        x = label_width + min(target / maximum, 1.0) * bar_width
-        bottom = top + row * max(len(bars), 1)
+        x = min(target / maximum, 1.0) * bar_width
         marker = format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-dasharray="4 3"/>'
             '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
@@ -94,12 +100,91 @@ def horizontal_bars(
             _f(x),
             bottom,
             TEXT,
-            _f(x),
+            _f(min(max(x, 24.0), bar_width)),
             bottom + 16,
             TEXT,
             target_label,
         )
     return _svg(chart_id, width, height, title, description, _join(rows), marker)
+
+
+def sparkline(
+    points: Sequence[Bar],
+    *,
+    title: str,
+    description: str,
+    maximum: float | None = 100.0,
+    target: float | None = None,
+) -> SafeString:
+    """A small line over time (a KPI month by month, oldest first) for a dashboard tile: a
+    dot per point with a value, gaps where there is none (``value`` None: no data that
+    month, never drawn as 0), and the target as a dashed line. No labels in the picture:
+    ``description`` is its text alternative and names every point (e.g. "jan. 2026: 88 %;
+    …"), and the tile beside it has the figure in words."""
+    width, height, pad = 240, 56, 5
+    values = [p.value for p in points if p.value is not None]
+    peak = maximum if maximum is not None else max([*values, target or 0.0, 1.0])
+    step = (width - 2 * pad) / max(len(points) - 1, 1)
+
+    def y(value: float) -> float:
+        return height - pad - max(0.0, min(value / peak, 1.0)) * (height - 2 * pad)
+
+    chart_id = f"chart-{next(_ids)}"
+    parts: list[SafeString] = [
+        format_html(
+            '<line x1="0" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
+            height - pad,
+            width,
+            height - pad,
+            GRID,
+        )
+    ]
+    if target is not None and peak > 0:
+        parts.append(
+            format_html(
+                '<line class="ek-spark-target" x1="0" y1="{}" x2="{}" y2="{}" stroke="{}" '
+                'stroke-dasharray="4 3"/>',
+                _f(y(target)),
+                width,
+                _f(y(target)),
+                MUTED,
+            )
+        )
+    run: list[str] = []
+    runs: list[list[str]] = []
+    for index, point in enumerate(points):
+        if point.value is None:
+            if run:
+                runs.append(run)
+            run = []
+            continue
+        run.append(f"{_f(pad + index * step)},{_f(y(point.value))}")
+    if run:
+        runs.append(run)
+    for found in runs:
+        parts.append(
+            format_html(
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>',
+                " ".join(found),
+                BAR,
+            )
+        )
+        for xy in found:
+            cx, cy = xy.split(",")
+            parts.append(format_html('<circle cx="{}" cy="{}" r="2.5" fill="{}"/>', cx, cy, BAR))
+    return format_html(
+        '<svg class="ek-sparkline" role="img" viewBox="0 0 {w} {h}" width="100%" '
+        'style="max-width:{w}px" aria-labelledby="{id}-title {id}-desc" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        "{body}</svg>",
+        w=width,
+        h=height,
+        id=chart_id,
+        title=title,
+        desc=description,
+        body=_join(parts),
+    )
 
 
 def columns(
@@ -182,5 +267,10 @@ def _join(parts: Sequence[SafeString]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+LABEL_CHARACTERS = 70  # a label line of a bar chart, at 14 px in 570 px
+
+
+def _wrap(text: str, limit: int) -> list[str]:
+    """``text`` in lines of at most ``limit`` characters, broken between words (a word
+    longer than a line gets a line of its own)."""
+    return textwrap.wrap(text, limit, break_long_words=False) or [""]

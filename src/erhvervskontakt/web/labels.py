@@ -6,13 +6,15 @@ same words through gettext so that the English page reads English.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from erhvervskontakt.cases.models import CaseStatus, Deliverable
+from erhvervskontakt.cases.models import CaseStatus, Channel, Deliverable, Event
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
 from erhvervskontakt.inspections.models import Enforcement, Finding, Kind, Visit
 
@@ -91,8 +93,29 @@ EVENTS: dict[str, Promise] = {
     "visit_report_sent": _("Tilsynsrapport sendt"),
     "visit_published": _("Tilsynsrapport offentliggjort"),
     "visit_cancelled": _("Tilsynsbesøg aflyst"),
+    "visit_report_draft": _("Udkast til tilsynsrapport"),
+    "deliverable_changed": _("Leverance ændret"),
+    "deliverable_waived": _("Leverance frafaldet"),
+    "requirement_not_needed": _("Ikke nødvendigt"),
+    "task_claimed": _("Opgave taget"),
+    "task_done": _("Opgave færdig"),
+    "task_reopened": _("Opgave genåbnet"),
+    "messages_read": _("Beskeder læst"),
+    "notification_sent": _("E-mail sendt"),
+    "survey_invited": _("Invitation til tilfredshedsmåling"),
 }
 EVENT_FALLBACK = _("Hændelse")
+
+# How a case came in. Shown in brackets after the date received, so none has brackets itself.
+CHANNELS: dict[str, Promise] = {
+    Channel.PORTAL: _("Selvbetjening"),
+    Channel.API: _("Fagsystem via API"),
+    Channel.EMAIL: _("E-mail"),
+    Channel.PHONE: _("Telefon"),
+    Channel.LETTER: _("Brev"),
+    Channel.MEETING: _("Møde"),
+    Channel.INSPECTION: _("Miljøtilsyn på kommunens initiativ"),
+}
 
 # --- inspection visits (the business's side of an environmental inspection) ---------------
 
@@ -156,3 +179,36 @@ def requirement_label(requirement: Requirement) -> str:
 
 def service_type_name(service_type: ServiceType) -> str:
     return localized(service_type.name, service_type.name_en)
+
+
+def service_type_description(service_type: ServiceType) -> str:
+    return localized(service_type.description, service_type.description_en)
+
+
+def choice_label(choice: dict[str, Any]) -> str:
+    """A choice of a requirement (``{"value", "label", "label_en"}``) in the page's language."""
+    danish = str(choice.get("label") or choice.get("value") or "")
+    return localized(danish, str(choice.get("label_en") or ""))
+
+
+# --- the business's case history -----------------------------------------------------------
+
+
+def business_history_line(event: Event) -> str:
+    """What the business reads for a timeline entry, in the page's language.
+
+    The Danish line is stored (``Event.business_text``); an entry written with a message id
+    and arguments (``cases.services.core.business_line``) is translated here, its dates
+    written as the page's language writes them. An entry that cannot be rendered so (an
+    argument missing from a translation) falls back to the Danish line.
+    """
+    kept = event.business_data if isinstance(event.business_data, dict) else None
+    if not kept or (get_language() or "da").startswith("da"):
+        return event.business_text
+    try:
+        args = dict(kept["args"])
+        for key in kept.get("dates", []):
+            args[key] = date_format(dt.date.fromisoformat(args[key]), gettext("j. F Y"))
+        return gettext(kept["msgid"]) % args
+    except (KeyError, TypeError, ValueError):
+        return event.business_text

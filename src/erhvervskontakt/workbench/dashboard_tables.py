@@ -1,6 +1,9 @@
 """The promise dashboard (issue 7) as tables: one description of every figure, from which
 the page, its charts and its CSV exports are all made, so they cannot disagree.
 
+Longer than ~600 lines on purpose: the tiles and the tables describe the same figures, and
+reading them side by side is how they are kept in agreement.
+
 Each table is a list of rows of :class:`Cell`; a cell that is a figure links to the cases
 behind it (``measures.selectors.cases_behind`` through the key the selectors give every
 figure). Shares always carry their n; a share of nothing is "–", never 0 %.
@@ -9,17 +12,20 @@ figure). Shares always carry their n; a share of nothing is "–", never 0 %.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from erhvervskontakt.cases.models import CaseStatus, Deliverable
 from erhvervskontakt.measures.aggregates import percent
 from erhvervskontakt.measures.filters import MeasureFilter
+from erhvervskontakt.measures.models import Kpi
 from erhvervskontakt.measures.selectors import AGE_BUCKETS, Dashboard, Days, Share, Tally
+from erhvervskontakt.measures.trends import MonthShare, Trends
 from erhvervskontakt.web import charts
 
 if TYPE_CHECKING:
@@ -64,6 +70,8 @@ class Satisfaction:
     # the overall question in the surveys after an inspection visit
     inspection_positive: int = 0
     inspection_answered: int = 0
+    # the overall question month by month, the last 12 months (measures.trends.months_up_to)
+    trend: tuple[MonthShare, ...] = ()
 
 
 def share_text(part: int, n: int) -> str:
@@ -103,47 +111,188 @@ def _label(text: str) -> Cell:
 STATUS_LABELS = {status.value: status.label for status in CaseStatus}
 
 
-def tiles(d: Dashboard, satisfaction: Satisfaction, link: Link) -> list[dict[str, Any]]:
-    """The KPI tiles at the top: the headline figure, its n, and where it leads."""
+VERDICT_MET, VERDICT_BELOW, VERDICT_NONE = "met", "below", "none"
+
+
+@dataclasses.dataclass(frozen=True)
+class Tile:
+    """A KPI tile: the figure, the municipality's target for it (if it has one), a verdict in
+    plain words and the last 12 months as a sparkline (its text alternative inside)."""
+
+    title: str
+    value: str
+    detail: str
+    href: str = ""
+    target: str = ""  # "Mål: 95 %", or "" (no target for this figure)
+    verdict: str = ""  # "Målet er nået" / "Under målet" / "Ingen afgjorte sager …"
+    verdict_level: str = VERDICT_NONE  # met, below, none: the tile's marker
+    chart: SafeString | None = None
+    months: str = ""  # the months the chart covers, in words
+
+
+def verdict(share_percent: int | None, target: int) -> tuple[str, str]:
+    """(words, level) for a share against its target: at or above is met."""
+    if share_percent is None:
+        return _("Ingen afgjorte sager i perioden"), VERDICT_NONE
+    if share_percent >= target:
+        return _("Målet er nået"), VERDICT_MET
+    return _("Under målet"), VERDICT_BELOW
+
+
+def _month_label(month: Any) -> str:
+    """The month as "okt 2026": the short month as the sentence writes it (lower case in Danish)."""
+    return date_format(month, "b Y")
+
+
+def _share_trend(title: str, points: Sequence[MonthShare], target: int | None) -> SafeString:
+    return charts.sparkline(
+        [charts.Bar(_month_label(p.month), p.percent, share_text(p.part, p.n)) for p in points],
+        title=title,
+        description=_("Måned for måned: %(months)s.")
+        % {
+            "months": "; ".join(
+                f"{_month_label(p.month)}: {share_text(p.part, p.n)}" for p in points
+            )
+        },
+        target=target,
+    )
+
+
+def _months_text(points: Sequence[Any]) -> str:
+    if not points:
+        return ""
+    return _("%(first)s – %(last)s") % {
+        "first": _month_label(points[0].month),
+        "last": _month_label(points[-1].month),
+    }
+
+
+def _share_tile(
+    title: str, part: int, n: int, target: int, points: Sequence[MonthShare], **extra: Any
+) -> Tile:
+    words, level = verdict(percent(part, n), target)
+    return Tile(
+        title=title,
+        value=share_text(part, n),
+        target=_("Mål: %(target)s %%") % {"target": target},
+        verdict=words,
+        verdict_level=level,
+        chart=_share_trend(
+            _("%(title)s, de seneste 12 måneder") % {"title": title}, points, target
+        ),
+        months=_months_text(points),
+        **extra,
+    )
+
+
+def tiles(
+    d: Dashboard,
+    satisfaction: Satisfaction,
+    link: Link,
+    targets: Mapping[str, int],
+    trends: Trends,
+) -> list[Tile]:
+    """The KPI tiles at the top: the headline figure, its n, its target and verdict, its
+    last 12 months, and where it leads."""
     overall = next((q for q in satisfaction.questions if q.key == "overall"), None)
+    met = sum(row.met.count for row in d.service_targets)
+    decided = met + sum(row.missed.count for row in d.service_targets)
+    pending = d.answers.pending.count
+    late_deliverables = d.backlog.overdue_deliverables[Deliverable.Party.BUSINESS].count
+    days = trends.answer_days
     return [
-        {
-            "title": _("Screenet inden for fristen"),
-            "value": share_text(d.screening.kept.part, d.screening.kept.n),
-            "detail": _("median %(days)s arbejdsdage til screening")
+        _share_tile(
+            _("Screenet inden for fristen"),
+            d.screening.kept.part,
+            d.screening.kept.n,
+            targets[Kpi.SCREENING],
+            trends.screening,
+            detail=_("median %(days)s arbejdsdage til screening")
             % {"days": days_text(d.screening.working_days.median)},
-            "href": link(d.screening.kept.of),
-        },
-        {
-            "title": _("Svar senest den lovede dato"),
-            "value": share_text(d.answers.kept.part, d.answers.kept.n),
-            "detail": _("%(open)s åbne endnu ikke besvaret") % {"open": d.answers.pending.count},
-            "href": link(d.answers.kept.of),
-        },
-        {
-            "title": _("Arbejdsdage fra screening til svar"),
-            "value": _("median %(median)s · 80 %% inden %(p80)s")
+            href=link(d.screening.kept.of),
+        ),
+        _share_tile(
+            _("Svar senest den lovede dato"),
+            d.answers.kept.part,
+            d.answers.kept.n,
+            targets[Kpi.ANSWERS],
+            trends.answers,
+            detail=ngettext(
+                "%(open)s åben sag er endnu ikke besvaret",
+                "%(open)s åbne sager er endnu ikke besvaret",
+                pending,
+            )
+            % {"open": pending},
+            href=link(d.answers.kept.of),
+        ),
+        _share_tile(
+            _("Nationale servicemål overholdt"),
+            met,
+            decided,
+            targets[Kpi.SERVICE_TARGETS],
+            trends.service_targets,
+            detail=_("alle ydelser med et nationalt servicemål"),
+            href="#table-service_targets",
+        ),
+        Tile(
+            title=_("Arbejdsdage fra screening til svar"),
+            value=_("median %(median)s · 80 %% inden %(p80)s")
             % {
                 "median": days_text(d.answers.working_days.median),
                 "p80": days_text(d.answers.working_days.p80),
             },
-            "detail": _("n = %(n)s besvarede") % {"n": d.answers.working_days.n},
-            "href": link(d.answers.working_days.key),
-        },
-        {
-            "title": _("Tilfredse virksomheder"),
-            "value": share_text(overall.positive, overall.answered) if overall else "–",
-            "detail": _("svarprocent %(rate)s")
+            detail=_("n = %(n)s besvarede") % {"n": d.answers.working_days.n},
+            href=link(d.answers.working_days.key),
+            target=_("Intet mål: løftet er svardatoen, sagen fik ved screeningen"),
+            chart=charts.sparkline(
+                [charts.Bar(_month_label(p.month), p.median, days_text(p.median)) for p in days],
+                title=_("Median arbejdsdage fra screening til svar, de seneste 12 måneder"),
+                description=_("Måned for måned: %(months)s.")
+                % {
+                    "months": "; ".join(
+                        f"{_month_label(p.month)}: {days_text(p.median)} (n = {p.n})" for p in days
+                    )
+                },
+                maximum=None,
+            ),
+            months=_months_text(days),
+        ),
+        _share_tile(
+            _("Tilfredse virksomheder"),
+            overall.positive if overall else 0,
+            overall.answered if overall else 0,
+            targets[Kpi.SATISFACTION],
+            satisfaction.trend,
+            detail=_("svarprocent %(rate)s")
             % {"rate": share_text(satisfaction.responded, satisfaction.invited)},
-            "href": link("satisfaction.overall.answered") if overall else "",
-        },
-        {
-            "title": _("Åbne sager nu"),
-            "value": str(d.backlog.open.count),
-            "detail": _("%(n)s leverancer fra virksomheden over fristen")
-            % {"n": d.backlog.overdue_deliverables[Deliverable.Party.BUSINESS].count},
-            "href": link(d.backlog.open.key),
-        },
+            href=link("satisfaction.overall.answered") if overall else "",
+        ),
+        Tile(
+            title=_("Åbne sager nu"),
+            value=str(d.backlog.open.count),
+            detail=ngettext(
+                "%(n)s leverance fra virksomheden er over fristen",
+                "%(n)s leverancer fra virksomheden er over fristen",
+                late_deliverables,
+            )
+            % {"n": late_deliverables},
+            href=link(d.backlog.open.key),
+            target=_("Intet mål: et øjebliksbillede, perioden gælder ikke"),
+            chart=charts.sparkline(
+                [charts.Bar(_month_label(p.month), p.n, str(p.n)) for p in trends.open_cases],
+                title=_("Åbne sager ved hver måneds udgang, de seneste 12 måneder"),
+                description=_("Måned for måned: %(months)s.")
+                % {
+                    "months": "; ".join(
+                        f"{_month_label(p.month)}: {p.n}" for p in trends.open_cases
+                    )
+                },
+                maximum=None,
+            )
+            if trends.open_cases
+            else None,
+            months=_months_text(trends.open_cases),
+        ),
     ]
 
 
@@ -533,6 +682,7 @@ __all__ = [
     "MeasureFilter",
     "Satisfaction",
     "Table",
+    "Tile",
     "inspection_table",
     "tables",
     "tiles",

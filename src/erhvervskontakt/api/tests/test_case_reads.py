@@ -83,9 +83,10 @@ def test_case_has_every_field_of_the_contract_in_its_documented_shape(
         "at": shown["timeline"][0]["at"],
         "kind": "received",
         "actor": "Ejer",
-        "text": "Henvendelse modtaget (fagsystem (api), registreret af virksomheden). "
-        "Ydelser: Byggetilladelse til industri og lager, Udeservering. "
-        "Screening senest 04.12.2026.",
+        # the business reads the history written for it (issue 14, item 9), not staff's log
+        "text": "Vi har modtaget jeres henvendelse om Byggetilladelse til industri og lager, "
+        "Udeservering. Vi gennemgår den senest 4. december 2026 og fortæller jer, hvem der er "
+        "jeres tovholder, og hvornår I får svar.",
     }
 
 

@@ -144,7 +144,9 @@ def test_screening_a_complete_inquiry_puts_it_in_progress(http, friday, karen, o
         ("municipality", "2026-12-11")
     ]
     screening = next(e for e in screened["timeline"] if e["kind"] == "screened")
-    assert screening["text"] == "Screenet 27.11.2026. Alle oplysninger er modtaget. Note: Ok."
+    assert (
+        screening["text"] == "Screenet 27.11.2026. Alle oplysninger er modtaget. Intern note: Ok."
+    )
     assert screening["actor"] == "Karen Kofoed"
 
 

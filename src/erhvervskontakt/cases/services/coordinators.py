@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.services import business_set_contact_person
@@ -82,6 +83,8 @@ def case_change_coordinator(
         actor,
         f"Tovholder: {coordinator.display_name} (før: {before.display_name if before else 'ingen'})."
         + (f" Begrundelse: {reason.strip()}" if reason.strip() else ""),
+        business_text=gettext_noop("%(name)s er nu jeres tovholder på sagen."),
+        business_args={"name": coordinator.display_name},
         old=before.username if before else None,
         new=coordinator.username,
     )

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import formats, translation
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Membership
@@ -33,10 +35,51 @@ T = TypeVar("T")
 # --- small helpers -----------------------------------------------------------------------
 
 
-def _event(case: Case, kind: str, actor: User | None, text: str, **data: Any) -> Event:
+def _event(
+    case: Case,
+    kind: str,
+    actor: User | None,
+    text: str,
+    *,
+    business_text: str = "",
+    business_args: dict[str, Any] | None = None,
+    **data: Any,
+) -> Event:
+    """A timeline entry: ``text`` is the full log staff read; ``business_text`` is what the
+    business reads in its case history, written for it (empty: the business does not see
+    the event). See ``business_line`` for ``business_args``."""
+    line, kept = business_line(business_text, business_args)
     return Event.objects.create(
-        case=case, at=clock.now(), kind=kind, actor=actor, text=text, data=data
+        case=case,
+        at=clock.now(),
+        kind=kind,
+        actor=actor,
+        text=text,
+        business_text=line,
+        business_data=kept,
+        data=data,
     )
+
+
+def business_line(template: str, args: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
+    """The business's line of a timeline entry, in Danish, and what to keep to show it in
+    the business's language later.
+
+    With ``args`` the template is a message id with ``%(name)s`` places (mark it with
+    ``gettext_noop`` so it is translated): the Danish line is stored for search and the
+    record, and the message id and arguments are kept (``Event.business_data``), so the portal
+    renders it translated (``web.labels.business_history_line``).
+    """
+    if not template or args is None:
+        return template, {}
+    kept = {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in args.items()}
+    dates = sorted(k for k, v in args.items() if isinstance(v, dt.date))
+    with translation.override("da"):
+        shown = {
+            k: formats.date_format(v, "j. F Y") if isinstance(v, dt.date) else v
+            for k, v in args.items()
+        }
+    return template % shown, {"msgid": template, "args": kept, "dates": dates}
 
 
 def _require_staff(actor: User, action: str) -> None:
@@ -86,7 +129,20 @@ def _set_status(case: Case, new: str, actor: User | None, why: str = "") -> None
     text = f"Status: {CaseStatus(old).label} → {CaseStatus(new).label}."
     if why:
         text += f" {why}"
-    _event(case, "status_changed", actor, text, old=old, new=new)
+    told: dict[str, str] = {
+        CaseStatus.CLOSED: gettext_noop("Sagen er afsluttet."),
+        CaseStatus.WITHDRAWN: gettext_noop("Henvendelsen er trukket tilbage."),
+    }
+    _event(
+        case,
+        "status_changed",
+        actor,
+        text,
+        business_text=told.get(new, ""),
+        business_args={} if new in told else None,
+        old=old,
+        new=new,
+    )
 
 
 def _save(case: Case, *fields: str) -> None:

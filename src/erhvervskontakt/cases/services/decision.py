@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
@@ -121,6 +122,8 @@ def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
             else ""
         )
         + f": {case.decision_summary}",
+        business_text=gettext_noop("Vi har givet jer svar: %(summary)s"),
+        business_args={"summary": case.decision_summary},
         on_time=kept,
     )
     _save(case, "status", "answered_at", "decision_summary", *measured)

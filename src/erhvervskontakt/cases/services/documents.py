@@ -16,13 +16,14 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import IllegalTransition, ValidationFailed
 
-from ..models import OPEN_STATUSES, Case, CaseStatus, Document
+from ..models import OPEN_STATUSES, Case, CaseStatus, Deliverable, Document
 from ..selectors import case_queryset, case_requirements
 from .core import _SYSTEM, _event, _lock, _require_access, _require_staff, _save
 from .material import _after_material
@@ -127,11 +128,14 @@ def _store_document(
     content: Any,
     key: str,
     requirements: Mapping[str, Any],
+    *,
+    deliverable: Deliverable | None = None,
 ) -> Document:
     """Save the file and its row, and write the timeline event."""
     document = Document(
         case=case,
         requirement_key=key,
+        deliverable=deliverable,
         original_name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
@@ -142,12 +146,19 @@ def _store_document(
     document.file.save(checked.name, content, save=False)
     document.save()
     what = f" til »{requirements[key].label}«" if key else ""
+    if deliverable is not None:
+        what = f" til »{deliverable.title}«"
+    from_business = actor is not None and not actor.is_staff
     _event(
         case,
         "document_added",
         actor,
         f"Dokument modtaget{what}: {checked.name} "
         f"({ALLOWED_DOCUMENT_TYPES[checked.content_type]}, {_size(checked.size)}).",
+        business_text=gettext_noop("Vi har modtaget jeres dokument: %(name)s.")
+        if from_business
+        else gettext_noop("Kommunen har lagt et dokument på sagen: %(name)s."),
+        business_args={"name": checked.name},
         document=document.pk,
         requirement=key,
     )

@@ -5,6 +5,7 @@ given documents, and submitted as a case through ``inquiry_submit``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -15,7 +16,7 @@ from erhvervskontakt.businesses.models import Business, Membership
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.catalogue.selectors import service_types_by_codes
 from erhvervskontakt.common import clock
-from erhvervskontakt.common.errors import NotFound
+from erhvervskontakt.common.errors import NotFound, ValidationFailed
 
 from .. import rules
 from ..models import Case, Channel, DraftDocument, InquiryDraft
@@ -91,6 +92,72 @@ def draft_update(
     draft.updated_at = clock.now()
     draft.save(update_fields=["data", "step", "updated_at"])
     return draft
+
+
+@dataclass(frozen=True)
+class DraftKept:
+    """What one submit of a step kept: the saved draft, and what it refused (error key, such
+    as ``answers.areal`` or ``contact.email``, to the Danish message)."""
+
+    draft: InquiryDraft
+    refused: dict[str, str]
+
+
+def _contact_parts(contact: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The contact's usable fields (an emptied one as empty), and the errors of the others."""
+    try:
+        return _clean_contact(contact), {}
+    except ValidationFailed as error:
+        refused = dict(error.errors)
+    kept = {}
+    for name in ("name", "email", "phone"):
+        value = contact.get(name)
+        text = value.strip() if isinstance(value, str) else ""
+        if f"contact.{name}" not in refused or not text:
+            kept[name] = text
+    return kept, refused
+
+
+@transaction.atomic
+def draft_keep_answers(
+    *,
+    draft: InquiryDraft,
+    actor: User,
+    answers: Mapping[str, Any],
+    contact: Mapping[str, Any] | None = None,
+) -> DraftKept:
+    """Keep every valid answer (and contact field) of one submit of the questions step.
+
+    Unlike ``draft_update`` this refuses value by value, not the whole step: one answer the
+    rules refuse ("ca. 600 m2" for a number) must not throw away the cadastral number typed
+    beside it. A refused value leaves what was stored for it as it was; the caller shows the
+    refused ones at their fields. An empty answer removes the stored one (not answered yet).
+    """
+    draft = InquiryDraft.objects.select_for_update().get(pk=draft.pk)
+    _require_draft_owner(draft, actor)
+    data = dict(draft.data)
+    chosen = list(service_types_by_codes(data.get("service_types", [])).values())
+    requirements = rules.requirements_by_key(
+        [(st.code, list(st.requirements.all())) for st in chosen]
+    )
+    kept = {k: v for k, v in (data.get("answers") or {}).items() if k in requirements}
+    given = {k: v for k, v in answers.items() if v not in (None, "")}
+    cleaned, refused = rules.sort_answers(given, requirements)
+    kept.update(cleaned)
+    for key, value in answers.items():
+        if value in (None, "") and key in kept:
+            del kept[key]
+    data["answers"] = kept
+    if contact is not None:
+        contact_kept, contact_refused = _contact_parts(contact)
+        stored = dict(data.get("contact") or {})
+        stored.update(contact_kept)
+        data["contact"] = stored
+        refused.update(contact_refused)
+    draft.data = data
+    draft.updated_at = clock.now()
+    draft.save(update_fields=["data", "updated_at"])
+    return DraftKept(draft=draft, refused=refused)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.cvr import normalise_cvr
@@ -159,7 +160,7 @@ def inquiry_submit(
                 user=actor, business__cvr=number, active=True
             ).exists()
         ):
-            raise Forbidden("Du kan kun sende henvendelser for din egen virksomhed.")
+            raise Forbidden("I kan kun sende henvendelser for jeres egen virksomhed.")
     moment = clock.now()
     if received_at is not None and "received_at" not in errors:
         if received_at.tzinfo is None:
@@ -231,6 +232,15 @@ def inquiry_submit(
             f"Henvendelse modtaget ({Channel(case.channel).label.lower()}, registreret af {who}). "
             f"Ydelser: {', '.join(st.name for st in chosen)}. "
             f"Screening senest {_fmt(case.screening_due)}.",
+            business_text=gettext_noop(
+                "Vi har modtaget jeres henvendelse om %(services)s. Vi gennemgår den senest "
+                "%(screening_date)s og fortæller jer, hvem der er jeres tovholder, og hvornår I "
+                "får svar."
+            ),
+            business_args={
+                "services": ", ".join(st.name for st in chosen),
+                "screening_date": case.screening_due,
+            },
             channel=case.channel,
             received_at=received.isoformat(),
             service_types=[st.code for st in chosen],

@@ -6,6 +6,7 @@ withdrawing one (``case_withdraw``).
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
@@ -116,6 +117,8 @@ def case_open_by_municipality(
         (opened.strip() + " " if opened.strip() else "")
         + f"Sagen er oprettet af kommunen ({Channel(channel).label.lower()}): "
         f"{service_type.name}.",
+        business_text=gettext_noop("Kommunen har oprettet sagen: %(service)s."),
+        business_args={"service": service_type.name},
         channel=channel,
         service_types=[service_type.code],
     )
@@ -124,6 +127,8 @@ def case_open_by_municipality(
         "coordinator_appointed",
         actor,
         f"Tovholder: {coordinator.display_name} ({why}); orienteret om sagen.",
+        business_text=gettext_noop("%(name)s er jeres tovholder på sagen."),
+        business_args={"name": coordinator.display_name},
         coordinator=coordinator.username,
     )
     if not _is_active_coordinator(fixed):

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
@@ -72,6 +73,8 @@ def _after_material(
                 "deliverable_delivered",
                 actor,
                 f"Leveret af virksomheden: {deliverable.title}{late}.",
+                business_text=gettext_noop("I har leveret: %(title)s."),
+                business_args={"title": deliverable.title},
                 deliverable=deliverable.pk,
             )
     if missing:
@@ -82,26 +85,26 @@ def _after_material(
         case.fully_informed_on = clock.local_date(case.received_at) if at_intake else today
         fields.append("fully_informed_on")
         target = rules.service_target_days(case.service_types.all())
+        logged = f"Sagen er fuldt oplyst {_fmt(case.fully_informed_on)}."
         if target is not None:
             case.service_target_date = rules.service_target_date(
                 case.fully_informed_on, target, case.service_target_waiting_days
             )
             fields.append("service_target_date")
-            _event(
-                case,
-                "fully_informed",
-                actor,
-                f"Sagen er fuldt oplyst {_fmt(case.fully_informed_on)}. "
-                f"Nationalt servicemål: afgørelse senest {_fmt(case.service_target_date)} "
-                f"({target} kalenderdage).",
+            logged += (
+                f" Nationalt servicemål: afgørelse senest {_fmt(case.service_target_date)} "
+                f"({target} kalenderdage)."
             )
-        else:
-            _event(
-                case,
-                "fully_informed",
-                actor,
-                f"Sagen er fuldt oplyst {_fmt(case.fully_informed_on)}.",
-            )
+        _event(
+            case,
+            "fully_informed",
+            actor,
+            logged,
+            business_text=gettext_noop(
+                "Vi har nu alle de oplysninger, vi skal bruge, og behandler sagen."
+            ),
+            business_args={},
+        )
     if case.status == CaseStatus.AWAITING_BUSINESS:
         fields += _resume(case, actor, calendar=calendar, today=today, reason=resumed)
     return fields
@@ -149,6 +152,11 @@ def _resume(
             f"Forventet svar flyttet fra {_fmt(before)} til {_fmt(case.estimated_answer_date)}: "
             f"sagen ventede {paused} arbejdsdage på materiale fra virksomheden "
             f"(fra {_fmt(paused_from)} til {_fmt(today)}).",
+            business_text=gettext_noop(
+                "Vi forventer nu at svare jer senest %(new_date)s: sagen ventede "
+                "%(days)s arbejdsdage på materiale fra jer."
+            ),
+            business_args={"new_date": case.estimated_answer_date, "days": paused},
             old=before.isoformat(),
             new=case.estimated_answer_date.isoformat(),
             paused_working_days=paused,
@@ -185,7 +193,16 @@ def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) 
             Answer.objects.create(
                 case=case, key=key, value=value, provided_by=actor, provided_at=moment
             )
-            _event(case, "answer_added", actor, f"Svar på »{label}«: {value}", key=key, value=value)
+            _event(
+                case,
+                "answer_added",
+                actor,
+                f"Svar på »{label}«: {value}",
+                business_text=gettext_noop("Vi har modtaget jeres svar: %(label)s."),
+                business_args={"label": label},
+                key=key,
+                value=value,
+            )
             changed = True
         elif existing.value != value:
             changed = True
@@ -199,6 +216,8 @@ def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) 
                 "answer_changed",
                 actor,
                 f"Svar på »{label}« ændret fra {old} til {value}.",
+                business_text=gettext_noop("Vi har modtaget jeres ændrede svar: %(label)s."),
+                business_args={"label": label},
                 key=key,
                 old=old,
                 new=value,
@@ -262,6 +281,8 @@ def requirement_mark_not_needed(
         "requirement_not_needed",
         actor,
         f"»{missing[key].label}« er ikke nødvendig. Begrundelse: {text}",
+        business_text=gettext_noop("Det behøver I ikke at sende: %(label)s."),
+        business_args={"label": missing[key].label},
         key=key,
         reason=text,
     )

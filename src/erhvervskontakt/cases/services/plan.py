@@ -7,18 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.common import announcements, clock
-from erhvervskontakt.common.errors import IllegalTransition, ValidationFailed
+from erhvervskontakt.common.errors import Forbidden, IllegalTransition, ValidationFailed
 
 from ..announcements import CaseChanged
-from ..models import Case, CaseStatus, Deliverable
+from ..models import Case, CaseStatus, Channel, Deliverable
 from ..selectors import case_queryset
 from .core import (
     _SYSTEM,
+    MAX_REASON,
     _clean_reason,
     _collect,
     _event,
@@ -27,10 +30,12 @@ from .core import (
     _lock,
     _move_municipality_deliverables,
     _parse_date,
+    _require_access,
     _require_open,
     _require_staff,
     _save,
 )
+from .documents import _check_upload, _store_document
 from .material import _after_material
 
 
@@ -69,6 +74,15 @@ def case_set_estimate(
         "estimate_moved",
         actor,
         f"Forventet svar ændret fra {_fmt(before)} til {_fmt(day)}. Begrundelse: {text}",
+        business_text=gettext_noop(
+            "Vi forventer nu at svare jer senest %(new_date)s (før %(old_date)s). "
+            "Begrundelse: %(reason)s"
+        )
+        if before
+        else gettext_noop("Vi forventer at svare jer senest %(new_date)s."),
+        business_args={"new_date": day, "old_date": before, "reason": text}
+        if before
+        else {"new_date": day},
         old=before.isoformat() if before else None,
         new=day.isoformat(),
         reason=text,
@@ -94,6 +108,7 @@ def deliverable_add(
     due_date: dt.date,
     reason: str = "",
     expected_version: int | None = None,
+    tell_business: bool = True,
 ) -> Deliverable:
     """A new line in the delivery plan, on either side."""
     _require_staff(actor, "ændre leveranceplanen")
@@ -122,6 +137,12 @@ def deliverable_add(
         actor,
         f"Ny leverance ({Deliverable.Party(party).label.lower()}): {name}, senest {_fmt(day)}."
         + (f" Begrundelse: {text}" if text else ""),
+        business_text=""
+        if not tell_business
+        else gettext_noop("Vi har bedt jer om: %(title)s, senest %(due_date)s.")
+        if party == Deliverable.Party.BUSINESS
+        else gettext_noop("Kommunen leverer: %(title)s, senest %(due_date)s."),
+        business_args={"title": name, "due_date": day},
         deliverable=deliverable.pk,
     )
     _save(case)
@@ -137,6 +158,7 @@ def deliverable_change(
     title: str | None = None,
     due_date: dt.date | None = None,
     expected_version: int | None = None,
+    tell_business: bool = True,
 ) -> Deliverable:
     """Change a pending deliverable's text or due date; the reason goes in the timeline."""
     _require_staff(actor, "ændre leveranceplanen")
@@ -175,6 +197,10 @@ def deliverable_change(
         "deliverable_changed",
         actor,
         f"Leverance ændret: {'; '.join(changes)}. Begrundelse: {text}",
+        business_text=gettext_noop("Ændret i leveranceplanen: %(title)s, senest %(due_date)s.")
+        if tell_business
+        else "",
+        business_args={"title": name, "due_date": day},
         deliverable=deliverable.pk,
         old_due=old_due.isoformat(),
         new_due=day.isoformat(),
@@ -190,6 +216,7 @@ def deliverable_waive(
     actor: User,
     reason: str,
     expected_version: int | None = None,
+    tell_business: bool = True,
 ) -> Deliverable:
     """A pending deliverable is no longer needed (frafaldet), with the reason logged.
 
@@ -211,6 +238,12 @@ def deliverable_waive(
         "deliverable_waived",
         actor,
         f"Leverance frafaldet: {deliverable.title}. Begrundelse: {text}",
+        business_text=""
+        if not tell_business
+        else gettext_noop("Udgår af leveranceplanen: %(title)s.")
+        if deliverable.party == Deliverable.Party.MUNICIPALITY
+        else gettext_noop("Det behøver I ikke at levere: %(title)s."),
+        business_args={"title": deliverable.title},
         deliverable=deliverable.pk,
         reason=text,
     )
@@ -235,28 +268,53 @@ def deliverable_mark_delivered(
     deliverable: Deliverable,
     actor: User,
     note: str = "",
+    upload: UploadedFile | None = None,
     expected_version: int | None = None,
 ) -> Deliverable:
-    """Staff confirm a pending deliverable is delivered (e.g. the inspector has seen an agreed
-    solution in place). A deliverable for a requirement is delivered by the material itself
-    (answer or document), so it is refused here."""
-    _require_staff(actor, "ændre leveranceplanen")
+    """A pending line of the delivery plan is delivered.
+
+    Staff confirm any line (e.g. the inspector has seen an agreed solution in place; a
+    department has given its answer). The business delivers its own lines from its case page
+    (not an inspection's agreed solutions, which the inspector confirms):
+    with a document sent against the line (``upload``, checked like any document and linked
+    to the line), a short answer (``note``), or simply marked as delivered. A line for a
+    requirement is delivered by the material itself (the answer or document), so it is
+    refused here.
+    """
+    if not actor.is_staff:
+        _require_access(deliverable.case, actor)
     case, deliverable = _lock_deliverable(deliverable)
     _expect_version(case, expected_version)
     _require_open(case, "leveranceplanen")
+    if not actor.is_staff and deliverable.party != Deliverable.Party.BUSINESS:
+        raise Forbidden("Kun kommunen kan markere kommunens leverancer som leveret.")
+    if not actor.is_staff and case.channel == Channel.INSPECTION:
+        # An agreed solution from an inspection is confirmed by the inspector.
+        raise Forbidden(
+            "Den tilsynsførende bekræfter de aftalte løsninger. Skriv til os på sagen, når "
+            "løsningen er på plads."
+        )
     if deliverable.status != Deliverable.Status.PENDING:
         raise IllegalTransition("Kun en afventende leverance kan markeres som leveret.")
     if deliverable.requirement_key:
         raise IllegalTransition(
             "Leverancen er et krav; den er leveret, når oplysningen eller dokumentet er modtaget."
         )
+    if isinstance(note, str) and len(note.strip()) > MAX_REASON:
+        raise ValidationFailed.field("note", f"Teksten må højst være {MAX_REASON} tegn.")
     text = _clean_reason(note, required=False)
+    checked = _check_upload(upload) if upload is not None else None
     moment = clock.now()
+    if checked is not None:
+        assert upload is not None
+        document = _store_document(case, actor, checked, upload, "", {}, deliverable=deliverable)
+        text = text or f"Dokument: {document.original_name}"
     deliverable.status = Deliverable.Status.DELIVERED
     deliverable.delivered_at = moment
+    deliverable.delivered_by = actor
     if text:
         deliverable.note = text
-    deliverable.save(update_fields=["status", "delivered_at", "note"])
+    deliverable.save(update_fields=["status", "delivered_at", "delivered_by", "note"])
     late = " (efter fristen)" if deliverable.due_date < clock.local_date(moment) else ""
     party = Deliverable.Party(deliverable.party).label.lower()
     _event(
@@ -264,6 +322,10 @@ def deliverable_mark_delivered(
         "deliverable_delivered",
         actor,
         f"Leveret af {party}: {deliverable.title}{late}." + (f" {text}" if text else ""),
+        business_text=gettext_noop("I har leveret: %(title)s.")
+        if deliverable.party == Deliverable.Party.BUSINESS
+        else gettext_noop("Kommunen har leveret: %(title)s."),
+        business_args={"title": deliverable.title},
         deliverable=deliverable.pk,
     )
     _save(case)

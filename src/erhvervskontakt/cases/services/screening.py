@@ -6,9 +6,10 @@ the delivery plan the coordinator edited (``PlanLine``).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
@@ -41,19 +42,36 @@ from .core import (
     _save,
     _set_status,
 )
-from .plan import case_set_estimate, deliverable_add, deliverable_change, deliverable_waive
+from .plan import deliverable_add, deliverable_change, deliverable_waive
 
 # --- screening ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def case_screen(
-    *, case: Case, actor: User, coordinator: User | str | None = None, note: str = ""
+    *,
+    case: Case,
+    actor: User,
+    coordinator: User | str | None = None,
+    note: str = "",
+    share_note: bool = False,
+    estimate: dt.date | None = None,
+    estimate_reason: str = "",
+    business_due: dt.date | None = None,
+    answer_dates: dict[str, tuple[dt.date, str]] | None = None,
 ) -> Case:
     """Screen an inquiry: completeness, coordinator, answer estimate, delivery plan, tasks.
 
     The coordinator is the one given, else the business's fixed contact person if active,
     else the least loaded active coordinator — who then becomes the fixed contact person.
+
+    Each service type's answer line gets its own department's date (its own target); the
+    case's estimate is the latest of them, or ``estimate`` when the coordinator set one (the
+    lines at the proposed latest date, and any later, then take it). The ``note`` is internal
+    unless ``share_note``: then the business reads it with the screening's result.
+    ``business_due`` is the deadline for the missing material (else the municipality's
+    standard number of working days). ``answer_dates`` sets a service type's line (by code)
+    to a date the coordinator chose instead of its own (date, reason).
     """
     _require_staff(actor, "screene henvendelser")
     case = _lock(case)
@@ -91,11 +109,24 @@ def case_screen(
     today = clock.local_date(moment)
     service_types = list(case.service_types.all())
     missing = case_missing(case)
+    own_dates = {st.pk: rules.service_type_answer_date(today, st, calendar) for st in service_types}
+    proposed = rules.answer_estimate(today, service_types, calendar)
+    if estimate is not None and estimate < today:
+        raise ValidationFailed.field("estimate", "Datoen kan ikke ligge i fortiden.")
+    confirmed = estimate or proposed
+    line_dates = {
+        pk: confirmed if day == proposed or day > confirmed else day
+        for pk, day in own_dates.items()
+    }
+    chosen_dates = answer_dates or {}
+    for st in service_types:
+        if st.code in chosen_dates:
+            line_dates[st.pk] = chosen_dates[st.code][0]
 
     case.screened_at = moment
     case.screened_by = actor
     case.coordinator = chosen
-    estimate = rules.answer_estimate(today, service_types, calendar)
+    estimate = confirmed
     case.estimated_answer_date = estimate
     case.estimate_at_screening = estimate
     # Measured by the promise dashboard (issue 7): the screening and the promise it gives.
@@ -110,12 +141,47 @@ def case_screen(
         if not missing
         else f"Mangler {len(missing)}: " + "; ".join(item.label for item in missing) + "."
     )
+    due_business = business_due or calendar.add_working_days(
+        today, settings_row.business_deliverable_working_days
+    )
+    shared = note.strip() if share_note else ""
+    if missing:
+        told = gettext_noop(
+            "Vi har gennemgået jeres henvendelse. Vi mangler: %(missing)s. Send det senest "
+            "%(due_date)s."
+        )
+        told_args: dict[str, object] = {
+            "missing": "; ".join(item.label for item in missing),
+            "due_date": due_business,
+        }
+    else:
+        told = gettext_noop("Vi har gennemgået jeres henvendelse og har alt, vi skal bruge.")
+        told_args = {}
+    if shared:
+        told = (
+            gettext_noop(
+                "Vi har gennemgået jeres henvendelse. Vi mangler: %(missing)s. Send det senest "
+                "%(due_date)s. Besked fra jeres tovholder: %(note)s"
+            )
+            if missing
+            else gettext_noop(
+                "Vi har gennemgået jeres henvendelse og har alt, vi skal bruge. Besked fra "
+                "jeres tovholder: %(note)s"
+            )
+        )
+        told_args["note"] = shared
     _event(
         case,
         "screened",
         actor,
         f"Screenet {_fmt(today)}{' (efter fristen)' if late else ''}. {verdict}"
-        + (f" Note: {note.strip()}" if note.strip() else ""),
+        + (
+            f" {'Note til virksomheden' if shared else 'Intern note'}: {note.strip()}"
+            if note.strip()
+            else ""
+        ),
+        business_text=told,
+        business_args=told_args,
         complete=not missing,
         missing=[item.key for item in missing],
         on_time=not late,
@@ -125,6 +191,8 @@ def case_screen(
         "coordinator_appointed",
         actor,
         f"Tovholder: {chosen.display_name} ({why}).",
+        business_text=gettext_noop("%(name)s er jeres tovholder på sagen."),
+        business_args={"name": chosen.display_name},
         coordinator=chosen.username,
     )
     if not _is_active_coordinator(fixed):
@@ -132,22 +200,43 @@ def case_screen(
             case, chosen, actor, reason=f"Udpeget ved screening af {case.reference}."
         )
     longest = max(service_types, key=lambda st: st.target_working_days)
+    why_date = (
+        f"{longest.target_working_days} arbejdsdage efter screeningen "
+        f"({longest.name} har den længste svartid)"
+        if confirmed == proposed
+        else f"sat af tovholderen (forslag {_fmt(proposed)})"
+        + (f"; begrundelse: {estimate_reason.strip()}" if estimate_reason.strip() else "")
+    )
     _event(
         case,
         "estimate_set",
         actor,
-        f"Forventet svar {_fmt(estimate)}: {longest.target_working_days} arbejdsdage "
-        f"efter screeningen ({longest.name} har den længste svartid).",
+        f"Forventet svar {_fmt(estimate)}: {why_date}."
+        + (
+            " Afdelingernes egne datoer: "
+            + "; ".join(f"{st.name} {_fmt(line_dates[st.pk])}" for st in service_types)
+            + "."
+            if len(set(line_dates.values())) > 1
+            else ""
+        )
+        + "".join(
+            f" Svar: {st.name} sat til {_fmt(chosen_dates[st.code][0])} af tovholderen"
+            + (f"; begrundelse: {chosen_dates[st.code][1]}" if chosen_dates[st.code][1] else "")
+            + "."
+            for st in service_types
+            if st.code in chosen_dates
+        ),
+        business_text=gettext_noop("Vi forventer at svare jer senest %(new_date)s."),
+        business_args={"new_date": estimate},
         new=estimate.isoformat(),
     )
-    due_business = calendar.add_working_days(today, settings_row.business_deliverable_working_days)
     plan = [
         Deliverable(
             case=case,
             party=Deliverable.Party.MUNICIPALITY,
             title=f"Svar: {st.name}",
             service_type=st,
-            due_date=estimate,
+            due_date=line_dates[st.pk],
             created_at=moment,
         )
         for st in service_types
@@ -346,6 +435,7 @@ def _apply_plan(case: Case, actor: User, edits: list[_PlanEdit]) -> None:
                 title=edit.title,
                 due_date=edit.due_date,
                 reason=edit.reason or "Ændret ved screeningen.",
+                tell_business=False,
             )
     for edit in edits:
         if edit.line.added:
@@ -357,10 +447,16 @@ def _apply_plan(case: Case, actor: User, edits: list[_PlanEdit]) -> None:
                 title=edit.title,
                 due_date=edit.due_date,
                 reason=edit.reason or "Tilføjet ved screeningen.",
+                tell_business=edit.line.party == Deliverable.Party.BUSINESS,
             )
     for edit in edits:
         if edit.line.leave_out and not edit.line.added:
-            deliverable_waive(deliverable=lines[edit.line.source], actor=actor, reason=edit.reason)
+            deliverable_waive(
+                deliverable=lines[edit.line.source],
+                actor=actor,
+                reason=edit.reason,
+                tell_business=False,
+            )
 
 
 @transaction.atomic
@@ -375,13 +471,18 @@ def case_screen_checked(
     business_due: dt.date | str | None = None,
     plan: list[PlanLine] | None = None,
     expected_version: int | None = None,
+    share_note: bool = False,
 ) -> Case:
     """Screen as the workbench's screening view was confirmed, in one transaction.
 
-    The case must be the version the coordinator saw. An estimate they edited replaces the
-    proposed one (with a reason); the municipality's answer lines follow it unless their date
-    was set in ``plan``. ``business_due`` is the deadline for the business's lines whose date
-    ``plan`` does not set. ``plan`` edits the proposed delivery plan (see ``PlanLine``).
+    The case must be the version the coordinator saw. Each answer line proposes its own
+    department's date; an answer line whose date the coordinator set in ``plan`` keeps it, and
+    the case's estimate is the latest line kept — unless the coordinator edited the estimate
+    (with a reason, for staff): then it is that date, and the lines at the proposed latest
+    date take it. What the coordinator confirms is the promise (no "moved" date the business
+    was never given). ``business_due`` is the deadline for the business's lines whose date
+    ``plan`` does not set. ``plan`` edits the proposed delivery plan (see ``PlanLine``); the
+    business reads the screening's result and the lines added for it, not each edit.
     Everything is validated before anything is written, and all errors are reported at once.
     """
     _require_staff(actor, "screene henvendelser")
@@ -408,46 +509,44 @@ def case_screen_checked(
             messages[0] if len(messages) == 1 else "Screeningen er ikke udfyldt korrekt.",
             errors=errors,
         )
-    screened = case_screen(case=locked, actor=actor, coordinator=coordinator, note=note)
-    new_estimate = days["estimate"]
-    if new_estimate is not None and new_estimate != screened.estimated_answer_date:
-        screened = case_set_estimate(
-            case=screened,
-            actor=actor,
-            estimate=new_estimate,
-            reason=estimate_reason.strip() or "Ændret ved screeningen.",
-            announce=False,
-        )
-        # What was promised at screening is the date the coordinator confirmed.
-        Case.objects.filter(pk=screened.pk).update(
-            estimate_at_screening=new_estimate, promised_answer_date=new_estimate
-        )
-        screened.estimate_at_screening = new_estimate
-        screened.promised_answer_date = new_estimate
-    deadline = days["business_due"]
-    if deadline is not None:
-        own = {
-            edit.line.requirement_key
-            for edit in edits
-            if edit.line.requirement_key and (edit.due_date is not None or edit.line.leave_out)
-        }
-        for line in screened.deliverables.all():
-            if (
-                line.party == Deliverable.Party.BUSINESS
-                and line.status == Deliverable.Status.PENDING
-                and line.due_date != deadline
-                and line.requirement_key not in own
-            ):
-                deliverable_change(
-                    deliverable=line,
-                    actor=actor,
-                    due_date=deadline,
-                    reason="Frist sat ved screeningen.",
-                )
+    # The departments' own dates the coordinator set go on the answer lines as they are
+    # made; the case's estimate is then the latest line kept, unless set by hand.
+    answer_dates = {
+        edit.line.service_type: (edit.due_date, edit.reason)
+        for edit in edits
+        if edit.line.service_type and edit.due_date is not None and not edit.line.leave_out
+    }
+    explicit = days["estimate"]
+    estimate_day = explicit
+    if explicit is None and (answer_dates or any(e.line.leave_out for e in edits)):
+        calendar = working_calendar()
+        today = clock.today()
+        kept = [
+            answer_dates[st.code][0]
+            if st.code in answer_dates
+            else rules.service_type_answer_date(today, st, calendar)
+            for st in locked.service_types.all()
+            if not any(e.line.leave_out and e.line.service_type == st.code for e in edits)
+        ]
+        estimate_day = max(kept) if kept else None
+    screened = case_screen(
+        case=locked,
+        actor=actor,
+        coordinator=coordinator,
+        note=note,
+        share_note=share_note,
+        estimate=estimate_day,
+        estimate_reason=estimate_reason,
+        business_due=days["business_due"],
+        answer_dates=answer_dates,
+    )
+    edits = [
+        replace(edit, due_date=None) if edit.line.service_type in answer_dates else edit
+        for edit in edits
+    ]
     edits = [edit for edit in edits if edit.line.added or edit.line.leave_out or edit.changes]
     if edits:
         screened = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=screened.pk)
         _apply_plan(screened, actor, edits)
-    if deadline is not None or edits:
         screened = case_queryset(user=_SYSTEM).get(pk=screened.pk)
     return screened

@@ -1,19 +1,37 @@
-"""Department tasks (opgaver) on a case: claimed, given to a colleague, completed, and the
-follow-up task a dissatisfied survey answer makes (``task_create_follow_up``).
+"""Department tasks (opgaver) on a case: claimed, given to a colleague, completed with a
+result (and perhaps the decision document and the department's answer lines delivered),
+reopened with a reason, and the follow-up task a dissatisfied survey answer makes
+(``task_create_follow_up``). Who may do which is one rule, ``rules.task_actions``, which
+the workbench also uses to decide which buttons to show.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
 
-from ..models import Case, Event, Task
-from .core import STALE_TASK, _clean_reason, _event, _lock, _require_staff, _save
+from .. import rules
+from ..models import Case, Deliverable, Document, Event, Task
+from .core import (
+    STALE_TASK,
+    _clean_reason,
+    _collect,
+    _event,
+    _lock,
+    _require_open,
+    _require_staff,
+    _save,
+)
+from .documents import _check_upload, _store_document
 
 
 def _lock_task(task: Task, expected_version: int | None) -> tuple[Case, Task]:
@@ -21,27 +39,42 @@ def _lock_task(task: Task, expected_version: int | None) -> tuple[Case, Task]:
     locked = (
         Task.objects.select_for_update(of=("self",))
         .select_related("department", "assignee")
+        .prefetch_related("service_types")
         .get(pk=task.pk)
     )
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(STALE_TASK, errors={"version": STALE_TASK})
-    if locked.status not in (Task.Status.OPEN, Task.Status.IN_PROGRESS):
-        raise IllegalTransition(f"Opgaven er {Task.Status(locked.status).label.lower()}.")
     return case, locked
 
 
 def _works_for(user: User, department_id: int) -> bool:
-    """Whose work a department's task may be: its own staff, coordinators, heads, admins."""
-    return bool(
-        user.is_superuser
-        or user.is_coordinator
-        or user.is_head_of_unit
-        or user.department_id == department_id
-    )
+    """Whose work a department's task may be (``rules.works_for_department``)."""
+    return rules.works_for_department(user, department_id)
 
 
 def _may_work_on(task: Task, user: User) -> bool:
     return _works_for(user, task.department_id)
+
+
+def _require(task: Task, actor: User, action: str) -> None:
+    """Refuse what ``rules.task_actions`` does not offer ``actor`` (the workbench shows the
+    same set of buttons): another department's task is Forbidden, an action the task's
+    status does not allow an IllegalTransition."""
+    allowed = rules.task_actions(
+        actor, department_id=task.department_id, status=task.status, assignee_id=task.assignee_id
+    )
+    if action in allowed:
+        return
+    if not _may_work_on(task, actor):
+        raise Forbidden(f"Opgaven hører til {task.department.name}.")
+    raise IllegalTransition(f"Opgaven er {Task.Status(task.status).label.lower()}.")
+
+
+def _internal_event(case: Case, kind: str, actor: User, text: str, **data: Any) -> Event:
+    """A timeline entry only staff read (the business's history never shows it)."""
+    return Event.objects.create(
+        case=case, at=clock.now(), kind=kind, actor=actor, text=text, data=data, internal=True
+    )
 
 
 def _save_task(task: Task, *fields: str) -> None:
@@ -66,10 +99,13 @@ def task_claim(*, task: Task, actor: User, expected_version: int | None = None) 
     """A caseworker takes a department task: it is theirs and in progress."""
     _require_staff(actor, "tage opgaver")
     case, task = _lock_task(task, expected_version)
-    if not _may_work_on(task, actor):
-        raise Forbidden(f"Opgaven hører til {task.department.name}.")
-    if task.assignee_id == actor.pk and task.status == Task.Status.IN_PROGRESS:
+    if (
+        task.assignee_id == actor.pk
+        and task.status == Task.Status.IN_PROGRESS
+        and _may_work_on(task, actor)
+    ):
         return task
+    _require(task, actor, rules.TASK_CLAIM)
     return _hand_task(
         case,
         task,
@@ -87,8 +123,7 @@ def task_assign(
     """Give a department task to a colleague (staff of that department or a coordinator)."""
     _require_staff(actor, "fordele opgaver")
     case, task = _lock_task(task, expected_version)
-    if not _may_work_on(task, actor):
-        raise Forbidden(f"Opgaven hører til {task.department.name}.")
+    _require(task, actor, rules.TASK_ASSIGN)
     if not (assignee.is_active and assignee.is_staff and _may_work_on(task, assignee)):
         raise ValidationFailed.field(
             "assignee", f"{assignee.display_name} kan ikke få opgaver for {task.department.name}."
@@ -105,28 +140,147 @@ def task_assign(
     )
 
 
+MAX_RESULT = 2000
+
+
+def _clean_result(result: object) -> str:
+    text = result.strip() if isinstance(result, str) else ""
+    if not text:
+        raise ValidationFailed.field("result", "Skriv kort, hvad afdelingen er kommet frem til.")
+    if len(text) > MAX_RESULT:
+        raise ValidationFailed.field("result", f"Resultatet må højst være {MAX_RESULT} tegn.")
+    return text
+
+
+def _deliver_answer_lines(
+    case: Case, task: Task, actor: User, document: Document | None
+) -> list[Deliverable]:
+    """Mark the department's pending answer lines delivered, each with an event the
+    business reads ("Kommunen har leveret: Svar: …")."""
+    lines = list(
+        Deliverable.objects.select_for_update()
+        .filter(
+            case=case,
+            party=Deliverable.Party.MUNICIPALITY,
+            status=Deliverable.Status.PENDING,
+            service_type__in=task.service_types.all(),
+        )
+        .order_by("due_date", "id")
+    )
+    moment = clock.now()
+    for line in lines:
+        line.status = Deliverable.Status.DELIVERED
+        line.delivered_at = moment
+        line.delivered_by = actor
+        line.save(update_fields=["status", "delivered_at", "delivered_by"])
+        late = " (efter fristen)" if line.due_date < clock.local_date(moment) else ""
+        attached = f" ({document.original_name})" if document is not None else ""
+        _event(
+            case,
+            "deliverable_delivered",
+            actor,
+            f"Leveret af kommunen: {line.title}{late}{attached}. "
+            f"Opgaven for {task.department.name} er færdig.",
+            business_text=gettext_noop("Kommunen har leveret: %(title)s%(attached)s."),
+            business_args={"title": line.title, "attached": attached},
+            deliverable=line.pk,
+            task=task.pk,
+        )
+    if document is not None and len(lines) == 1:
+        document.deliverable = lines[0]
+        document.save(update_fields=["deliverable"])
+    return lines
+
+
 @transaction.atomic
 def task_complete(
-    *, task: Task, actor: User, note: str = "", expected_version: int | None = None
+    *,
+    task: Task,
+    actor: User,
+    result: str,
+    share_result: bool = False,
+    upload: UploadedFile | None = None,
+    deliver_answer: bool = False,
+    expected_version: int | None = None,
 ) -> Task:
-    """The department's share is done; the coordinator sees it in the timeline."""
+    """The department's share is done, with a short result (required).
+
+    In the same step the department may attach its decision document (a case document,
+    ``Task.result_document``) and mark its answer lines of the delivery plan delivered
+    (``deliver_answer``): then the business reads that the municipality has delivered. The
+    result itself is internal (the event is staff-only) unless the person chose to share it
+    (``share_result``). Everything is checked before the file is stored.
+    """
     _require_staff(actor, "afslutte opgaver")
     case, task = _lock_task(task, expected_version)
-    if not _may_work_on(task, actor):
-        raise Forbidden(f"Opgaven hører til {task.department.name}.")
-    text = _clean_reason(note, required=False)
+    _require(task, actor, rules.TASK_COMPLETE)
+    errors: dict[str, str] = {}
+    text = _collect(errors, _clean_result, result) or ""
+    checked = _collect(errors, _check_upload, upload) if upload is not None else None
+    if errors:
+        raise ValidationFailed("Opgaven kan ikke afsluttes endnu.", errors=errors)
+    document = _store_document(case, actor, checked, upload, "", {}) if checked else None
     task.status = Task.Status.DONE
     task.done_at = clock.now()
+    task.done_by = actor
+    task.result = text
+    task.result_document = document
     if task.assignee_id is None:
         task.assignee = actor
-    _save_task(task, "status", "done_at", "assignee")
-    _event(
+    _save_task(task, "status", "done_at", "done_by", "result", "result_document", "assignee")
+    department = task.department.name
+    log = f"Opgaven for {department} er færdig ({actor.display_name}). Resultat: {text}" + (
+        f" Dokument: {document.original_name}." if document else ""
+    )
+    data: dict[str, Any] = {
+        "task": task.pk,
+        "result_shared": share_result,
+        "document": document and document.pk,
+    }
+    if share_result:
+        _event(
+            case,
+            "task_done",
+            actor,
+            log,
+            business_text=gettext_noop("%(department)s har afsluttet sin del af sagen: %(result)s"),
+            business_args={"department": department, "result": text},
+            **data,
+        )
+    else:
+        # The result is the department's own conclusion: only staff read the entry.
+        _internal_event(case, "task_done", actor, log, **data)
+    delivered = _deliver_answer_lines(case, task, actor, document) if deliver_answer else []
+    if delivered or document is not None:
+        _save(case)  # the case's plan or documents changed: forms that showed it are stale
+    return task
+
+
+@transaction.atomic
+def task_reopen(
+    *, task: Task, actor: User, reason: str, expected_version: int | None = None
+) -> Task:
+    """A done task is worked on again (a result was wrong, the business sent more); the
+    reason is required and, like the result, only for staff. The last result is kept on
+    the task and every one stays in the timeline; answer lines already delivered stay
+    delivered (the business was told)."""
+    _require_staff(actor, "genåbne opgaver")
+    case, task = _lock_task(task, expected_version)
+    _require(task, actor, rules.TASK_REOPEN)
+    _require_open(case, "opgaverne")
+    text = _clean_reason(reason)
+    task.status = Task.Status.IN_PROGRESS if task.assignee_id else Task.Status.OPEN
+    task.done_at = None
+    task.done_by = None
+    _save_task(task, "status", "done_at", "done_by")
+    _internal_event(
         case,
-        "task_done",
+        "task_reopened",
         actor,
-        f"Opgaven for {task.department.name} er færdig ({actor.display_name})."
-        + (f" {text}" if text else ""),
+        f"Opgaven for {task.department.name} er genåbnet ({actor.display_name}). "
+        f"Begrundelse: {text}",
         task=task.pk,
+        reason=text,
     )
     return task
 
@@ -183,7 +337,8 @@ def task_create_follow_up(*, case: Case, assignee: User, reason: str) -> Task:
         task.status = Task.Status.OPEN
         task.assignee = assignee
         task.done_at = None
-        _save_task(task, "status", "assignee", "done_at")
+        task.done_by = None
+        _save_task(task, "status", "assignee", "done_at", "done_by")
         kind, done = "follow_up_task_reopened", "genåbnet"
     Event.objects.create(
         case=case,

@@ -346,8 +346,9 @@ def test_the_delivery_plan_has_the_municipalitys_answers_and_the_missing_materia
 
     screened = case_screen(case=case, actor=karen)
 
-    # Estimate: Mon 30 Nov + 60 working days (miljøgodkendelse) = Fri 26 Feb 2027.
-    # Business deliverables: Mon 30 Nov + 10 working days = Mon 14 Dec 2026.
+    # Each department its own date (issue 14, item 4): Mon 30 Nov + 30 working days
+    # (byggetilladelse) = Fri 15 Jan 2027; + 60 (miljøgodkendelse) = Fri 26 Feb 2027, which is
+    # the case's estimate. Business deliverables: Mon 30 Nov + 10 working days = Mon 14 Dec.
     plan = [
         (d.party, d.title, d.service_type and d.service_type.code, d.requirement_key, d.due_date)
         for d in screened.deliverables.order_by("id")
@@ -358,7 +359,7 @@ def test_the_delivery_plan_has_the_municipalitys_answers_and_the_missing_materia
             "Svar: Byggetilladelse til industri og lager",
             "byggetilladelse-erhverv",
             "",
-            dt.date(2027, 2, 26),
+            dt.date(2027, 1, 15),
         ),
         (
             "municipality",
@@ -457,7 +458,7 @@ def test_screening_writes_its_steps_to_the_timeline_in_order(received, karen):
     new_events = Event.objects.filter(case=case).exclude(kind__in=before)
     assert {e.actor_id for e in new_events} == {karen.pk}
     assert {e.at for e in new_events} == {cph(2026, 11, 30, 9)}
-    assert "Note: Ring til ejeren om skitsen." in new_events.get(kind="screened").text
+    assert "Intern note: Ring til ejeren om skitsen." in new_events.get(kind="screened").text
 
 
 def test_a_coordinator_chosen_before_screening_is_kept(submit, karen, lars, business):

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.cases.models import Deliverable
@@ -114,6 +115,10 @@ def visit_mark_visited(
         f"Tilsyn udført {_fmt(day)} ({'fysisk' if physical else 'ikke fysisk'}). "
         f"Tilsynsrapporten sendes senest {_fmt(visit.report_due)} og offentliggøres senest "
         f"{_fmt(visit.publish_due)}.",
+        business_text=gettext_noop(
+            "Tilsynet er udført %(visit_date)s. I får tilsynsrapporten senest %(report_date)s."
+        ),
+        business_args={"visit_date": day, "report_date": visit.report_due},
         visited_on=day.isoformat(),
         report_due=visit.report_due.isoformat(),
         publish_due=visit.publish_due.isoformat(),
@@ -250,6 +255,8 @@ def enforcement_add(
         actor,
         f"{Enforcement.Kind(kind).label} meddelt {_fmt(issued)}: {body} Hjemmel: {basis}."
         + (f" Frist {_fmt(end)}." if end else ""),
+        business_text=gettext_noop("Kommunen har meddelt jer: %(kind)s. Se tilsynet på sagen."),
+        business_args={"kind": Enforcement.Kind(kind).label},
         enforcement=enforcement.pk,
         kind=kind,
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import BusinessEvent, ProductionUnit
 from erhvervskontakt.cases.models import Case, Event
+from erhvervskontakt.cases.services.core import business_line
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
 
@@ -112,9 +113,13 @@ def _visit_event(
     text: str,
     *,
     internal: bool = False,
+    business_text: str = "",
+    business_args: dict[str, Any] | None = None,
     **data: Any,
 ) -> Event:
-    """The visit's entry in its case's timeline; the case's version moves (it changed)."""
+    """The visit's entry in its case's timeline; the case's version moves (it changed).
+    ``business_text``/``business_args``: what the business reads (``business_line``)."""
+    line, kept = business_line(business_text, business_args)
     event = Event.objects.create(
         case_id=visit.case_id,
         at=clock.now(),
@@ -123,6 +128,8 @@ def _visit_event(
         text=text,
         data={"visit": visit.pk, **data},
         internal=internal,
+        business_text=line,
+        business_data=kept,
     )
     Case.objects.filter(pk=visit.case_id).update(
         version=F("version") + 1, updated_at=timezone.now()

@@ -5,6 +5,7 @@ business (the PDF itself is made by ``inspections/report.py``), and published.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.cases.services.documents import case_add_generated_document
@@ -112,6 +113,8 @@ def visit_report_send(*, visit: Visit, actor: User, expected_version: int | None
         f"Tilsynsrapporten er sendt til virksomheden {_fmt(today)}"
         + (f" (efter fristen {_fmt(visit.report_due)})." if late else ".")
         + f" Den offentliggøres senest {_fmt(visit.publish_due)}.",
+        business_text=gettext_noop("Vi har sendt jer tilsynsrapporten."),
+        business_args={},
         document=document.pk,
         on_time=not late,
     )
@@ -161,6 +164,8 @@ def visit_publish(*, visit: Visit, actor: User, expected_version: int | None = N
         actor,
         f"Tilsynsrapporten er offentliggjort {_fmt(today)}"
         + (f" (efter fristen {_fmt(visit.publish_due)})." if late else "."),
+        business_text=gettext_noop("Tilsynsrapporten er offentliggjort."),
+        business_args={},
         on_time=not late,
     )
     return _reload(visit)

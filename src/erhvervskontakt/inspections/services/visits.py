@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Membership, ProductionUnit
@@ -20,9 +21,10 @@ from erhvervskontakt.cases.services.lifecycle import case_open_by_municipality, 
 from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.catalogue.selectors import service_type_by_code
-from erhvervskontakt.common import clock
+from erhvervskontakt.common import announcements, clock
 from erhvervskontakt.common.errors import Forbidden, IllegalTransition, NotFound, ValidationFailed
 
+from ..announcements import VisitBooked
 from ..models import Kind, PlanItem, Visit, VisitSlot
 from .core import (
     BEFORE_VISIT,
@@ -342,6 +344,10 @@ def visit_offer_slots(
         f"Virksomheden er tilbudt {len(times)} tidspunkt{'er' if len(times) > 1 else ''}"
         f" til tilsynsbesøget: {'; '.join(times)}."
         + (" Den aftalte tid er trukket tilbage." if was_booked else ""),
+        business_text=gettext_noop(
+            "Vi har foreslået tidspunkter til tilsynsbesøget. Vælg det, der passer jer, på sagen."
+        ),
+        business_args={},
     )
     case_message_post(
         case=visit.case,
@@ -405,8 +411,11 @@ def visit_choose_slot(*, visit: Visit, actor: User, slot_id: int) -> Visit:
         "visit_slot_chosen",
         actor,
         f"Tid til tilsynsbesøget valgt {who}: {when_text(slot.starts_at, slot.ends_at)}.",
+        business_text=gettext_noop("Tilsynsbesøget er aftalt: %(when)s."),
+        business_args={"when": when_text(slot.starts_at, slot.ends_at)},
         slot=slot.pk,
     )
+    announcements.announce(VisitBooked(visit=visit.pk, slot=slot.pk))
     return _reload(visit)
 
 
@@ -445,6 +454,10 @@ def visit_fix_time(
         actor,
         f"Tid til tilsynsbesøget fastsat af kommunen: {when}."
         + (f" Begrundelse: {why}" if why else ""),
+        business_text=gettext_noop(
+            "Kommunen har fastsat tidspunktet for tilsynsbesøget: %(when)s."
+        ),
+        business_args={"when": when},
     )
     case_message_post(
         case=visit.case,
@@ -478,7 +491,14 @@ def visit_update_focus(
     Case.objects.filter(pk=visit.case_id).update(
         description=_case_description(visit.kind, visit.unit, text)
     )
-    _visit_event(visit, "visit_focus_changed", actor, f"Det ser vi på (ændret): {text}")
+    _visit_event(
+        visit,
+        "visit_focus_changed",
+        actor,
+        f"Det ser vi på (ændret): {text}",
+        business_text=gettext_noop("Vi har ændret, hvad vi ser på ved tilsynet: %(focus)s"),
+        business_args={"focus": text},
+    )
     return _reload(visit)
 
 
@@ -500,7 +520,14 @@ def visit_cancel(
     _withdraw_slots(visit)
     visit.status = Visit.Status.CANCELLED
     _save_visit(visit, "status")
-    _visit_event(visit, "visit_cancelled", actor, f"Tilsynsbesøget er aflyst. Begrundelse: {why}")
+    _visit_event(
+        visit,
+        "visit_cancelled",
+        actor,
+        f"Tilsynsbesøget er aflyst. Begrundelse: {why}",
+        business_text=gettext_noop("Tilsynsbesøget er aflyst."),
+        business_args={},
+    )
     if told:
         case_message_post(
             case=visit.case,

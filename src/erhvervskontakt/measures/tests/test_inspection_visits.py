@@ -5,6 +5,7 @@ inquiry's channel do change the figures."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -93,7 +94,12 @@ def cases_that_would_count(make_case: Callable[..., Case], lars: User, channel: 
 
 
 def everything(f: MeasureFilter) -> tuple[object, ...]:
-    return promise_dashboard(f), processing_times(f)
+    """Every promise figure. Not the coordinators' workload: that is each coordinator's open
+    cases as the whole workbench counts them (``cases.selectors.coordinator_open_cases``),
+    visits included — see ``test_the_workload_counts_a_coordinators_visits``."""
+    dashboard = promise_dashboard(f)
+    backlog = dataclasses.replace(dashboard.backlog, workload=())
+    return dataclasses.replace(dashboard, backlog=backlog), processing_times(f)
 
 
 def keys(found: tuple[object, ...]) -> set[str]:
@@ -122,6 +128,19 @@ def test_an_inspection_visit_changes_no_figure_and_is_behind_none(make_case, lar
         listed |= set(cases_behind(f, key, user=hanne).values_list("pk", flat=True))
     assert listed  # the lists are not empty: the inquiries are there
     assert not listed & {case.pk for case in visits}
+
+
+def test_the_workload_counts_a_coordinators_visits(make_case, lars, hanne):
+    """A visit is a case its coordinator carries (the business's fixed contact person,
+    decision 9): the workload row says so, as "Mine sager" and the coordinator choices do,
+    and its list shows the visit."""
+    visits = cases_that_would_count(make_case, lars, Channel.INSPECTION)
+
+    row = next(w for w in promise_dashboard(NOVEMBER).backlog.workload if w.coordinator == lars)
+    assert row.open.count == 1  # the visit in progress that Lars coordinates
+    assert row.overdue.count == 1  # past its estimate and with a late deliverable
+    behind = cases_behind(NOVEMBER, row.open.key, user=hanne)
+    assert list(behind.values_list("pk", flat=True)) == [visits[1].pk]
 
 
 @pytest.mark.usefixtures("mixed")

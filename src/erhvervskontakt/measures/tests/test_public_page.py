@@ -72,10 +72,12 @@ def test_the_page_needs_no_login_and_says_so_when_there_are_no_cases(client, cat
 def test_processing_times_per_service_type_with_their_n(client, answered, today):
     page = text(client.get(URL))
 
-    # Net working days 10, 12, 20: half within 12, 8 out of 10 within 12 + 0.6 × 8 = 16,8.
+    # Net working days 10, 12, 20: half within 12, 8 out of 10 within 12 + 0.6 × 8 = 16,8,
+    # shown as whole days.
     row = re.search(r"Byggetilladelse til industri og lager (.*?) Miljø", page).group(1)
     assert "12 arbejdsdage" in row
-    assert "16,8 arbejdsdage" in row
+    assert "17 arbejdsdage" in row  # whole days on a public page: 16,8 → 17
+    assert "16,8" not in row
     assert "67 % inden for 50 dage (n = 3)" in row
     assert row.strip().endswith("3")
     # The screening promise over the same cases: all three screened on the due date or
@@ -153,3 +155,23 @@ def test_the_address_without_the_slash_leads_to_it(client, today):
 
     assert response.status_code == 301
     assert response["Location"] == URL
+
+
+def test_the_public_page_shows_whole_days_rounded_half_up(client, make_case, today):
+    """Net working days 18 and 19: the median is 18,5, which a Dane reads as 19 (Python's
+    ``round`` would say 18); 8 out of 10 within 18,8 → 19."""
+    for answer in (16, 17):
+        make_case(
+            service_types=[BUILD],
+            received=d(9, 1),
+            screened_on=d(9, 3),
+            screening_working_days=2,
+            answered_on=d(11, 10),
+            answer_working_days=answer,
+            service_target_met=True,
+        )
+
+    row = re.search(r"Byggetilladelse til industri og lager (.*?) Miljø", text(client.get(URL)))
+
+    assert row.group(1).count("19 arbejdsdage") == 2
+    assert "," not in row.group(1)

@@ -1,5 +1,6 @@
 """The e-mails a committed change causes: a case received, screened, its estimate moved, a
-staff message, the answer; the survey after an inspection report."""
+staff message, a message from the business, the answer; an inspection visit booked (with a
+calendar file), the survey after an inspection report."""
 
 from __future__ import annotations
 
@@ -10,19 +11,22 @@ from typing import Any
 from django.db import transaction
 
 from erhvervskontakt.cases.models import Case, Deliverable
-from erhvervskontakt.cases.selectors import case_missing
+from erhvervskontakt.cases.selectors import case_missing, task_due_date
 from erhvervskontakt.catalogue.models import Requirement
 from erhvervskontakt.common import clock
+from erhvervskontakt.inspections.models import Visit, VisitSlot
+from erhvervskontakt.inspections.services.visits import when_text
 from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.surveys.selectors import survey_wanted
 from erhvervskontakt.surveys.services import invitation_create
 
-from .. import selectors
+from .. import ics, selectors
 from ..links import (
     absolute,
     business_case_path,
     staff_case_path,
     survey_path,
+    visit_path,
 )
 from ..models import Kind, Notification
 from ..selectors import Recipient
@@ -162,18 +166,22 @@ def _screening(case: Case) -> list[Draft]:
     coordinator = case.coordinator.display_name if case.coordinator else ""
     for task in case.tasks.all():
         names = [st.name for st in task.service_types.all()]
+        # The department's own date (its answer line), not the slowest department's.
+        due = task_due_date(task)
         for recipient in selectors.department_recipients(task.department):
 
             def build(
                 recipient: Recipient,
                 names: list[str] = names,
                 department: str = task.department.name,
+                due: dt.date | None = due,
             ) -> dict[str, Any]:
                 return {
                     "case": _case_context(case, recipient.language, staff=True),
                     "department": department,
                     "service_types": names,
                     "coordinator_name": coordinator,
+                    "due": due,
                 }
 
             drafts.append(
@@ -243,6 +251,37 @@ def _staff_message(case: Case, message_id: int | None) -> list[Draft]:
     ]
 
 
+def _business_message(case: Case, message_id: int | None) -> list[Draft]:
+    """The business wrote: its coordinator (and each caseworker with an open task on the
+    case) is told at once, with the message and a link to the case in the workbench."""
+    message = selectors.case_message(case, message_id) if message_id else None
+    if message is None or message.internal or message.author is None or message.author.is_staff:
+        return []
+    author = message.author.get_full_name() or case.contact_name or message.author.display_name
+    drafts = []
+    for recipient in selectors.business_message_recipients(case):
+
+        def build(recipient: Recipient) -> dict[str, Any]:
+            return {
+                "case": _case_context(case, recipient.language, staff=True),
+                "author": author,
+                "body": message.body,
+            }
+
+        drafts.append(
+            Draft(
+                kind=Kind.BUSINESS_MESSAGE,
+                scope=f"message={message.pk}",
+                to=recipient.email,
+                recipient=_fixed(recipient),
+                context=build,
+                case=case,
+                timeline_text=f"E-mail om beskeden fra virksomheden sendt til {recipient.name}.",
+            )
+        )
+    return drafts
+
+
 def _answer(case: Case) -> list[Draft]:
     if case.answered_at is None:
         return []
@@ -265,7 +304,14 @@ def _answer(case: Case) -> list[Draft]:
     ]
 
 
-CASE_CHANGES = ("received", "screened", "estimate_moved", "staff_message", "answered")
+CASE_CHANGES = (
+    "received",
+    "screened",
+    "estimate_moved",
+    "staff_message",
+    "business_message",
+    "answered",
+)
 
 
 def case_event_notify(
@@ -290,6 +336,8 @@ def case_event_notify(
             drafts = _estimate_moved(case, event_id)
         elif kind == "staff_message":
             drafts = _staff_message(case, message_id)
+        elif kind == "business_message":
+            drafts = _business_message(case, message_id)
         else:
             drafts = _answer(case)
         return notifications_record(drafts)
@@ -329,3 +377,121 @@ def visit_report_notify(*, visit_id: int) -> list[Notification]:
                 )
             ]
         )
+
+
+def _when(starts: dt.datetime, ends: dt.datetime, language: str) -> str:
+    """»mandag 7. december 2026 kl. 09.00–11.00«, or »Monday 7 December 2026, 09:00–11:00«."""
+    if language != "en":
+        return when_text(starts, ends)
+    start, end = starts.astimezone(clock.local_tz()), ends.astimezone(clock.local_tz())
+    return (
+        f"{_EN_DAYS[start.weekday()]} {start.day} {_EN_MONTHS[start.month - 1]} {start.year},"
+        f" {start:%H:%M}–{end:%H:%M}"
+    )
+
+
+_EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_EN_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _visit_context(visit: Visit, slot: VisitSlot, language: str) -> dict[str, Any]:
+    """What both e-mails about a booked visit say: the window, the place, who comes, and
+    whom the inspector meets."""
+    unit, inspector, case = visit.unit, visit.inspector, visit.case
+    return {
+        "when": _when(slot.starts_at, slot.ends_at, language),
+        "starts": slot.starts_at,
+        "ends": slot.ends_at,
+        "kind": visit.get_kind_display().lower(),
+        "address": f"{unit.name}, {unit.address}" if unit.address else unit.name,
+        "unit_name": unit.name,
+        "p_number": unit.p_number,
+        "focus": visit.focus,
+        "url": absolute(visit_path(visit.pk)),
+        "inspector": {
+            "name": inspector.display_name,
+            "title": inspector.title,
+            "email": inspector.email,
+            "phone": inspector.phone,
+        },
+        "contact": {
+            "name": case.contact_name,
+            "email": case.contact_email,
+            "phone": case.contact_phone,
+        },
+    }
+
+
+def _visit_calendar_event(visit: Visit, slot: VisitSlot) -> ics.CalendarEvent:
+    """The appointment both calendars get: made from the booking only (deterministic)."""
+    unit, inspector = visit.unit, visit.inspector
+    contact = " · ".join(p for p in (inspector.email, inspector.phone) if p)
+    return ics.CalendarEvent(
+        uid=ics.uid_for("visit", visit.pk),
+        sequence=visit.version,
+        stamp=slot.created_at,
+        starts=slot.starts_at,
+        ends=slot.ends_at,
+        summary=f"Miljøtilsyn ({visit.get_kind_display().lower()}): {unit.name}",
+        location=f"{unit.name}, {unit.address}" if unit.address else unit.name,
+        description=(
+            f"Sag {visit.case.reference}. {when_text(slot.starts_at, slot.ends_at)}.\n"
+            f"Det ser vi på: {visit.focus}\n"
+            f"Tilsynsførende: {inspector.display_name}" + (f" ({contact})" if contact else "")
+        ),
+        organizer_name=inspector.display_name,
+        organizer_email=inspector.email,
+    )
+
+
+def visit_booked_notify(*, visit_id: int, slot_id: int) -> list[Notification]:
+    """A time was chosen for an inspection visit: the business gets a confirmation and the
+    inspector a notice, each with the calendar file. The time is in the dedupe key, so a
+    visit booked again for another time confirms again; the same booking never twice."""
+    found = selectors.visit_for_booking(visit_id, slot_id)
+    if found is None:
+        return []
+    visit, slot = found
+    case = visit.case
+    scope = f"visit={visit.pk}:at={slot.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    when = when_text(slot.starts_at, slot.ends_at)
+    calendar_file = ics.attachment(_visit_calendar_event(visit, slot))
+
+    def files(recipient: Recipient) -> list[dict[str, str]]:
+        return [calendar_file]
+
+    business = _business_draft(
+        case,
+        Kind.VISIT_BOOKED,
+        scope,
+        f"Bekræftelse af tiden til tilsynsbesøget ({when}) sendt på e-mail til virksomheden.",
+        lambda language: {"visit": _visit_context(visit, slot, language)},
+    )
+    business.attachments = files
+    drafts = [business]
+    inspector = visit.inspector
+    if inspector.is_active and inspector.email:
+        recipient = selectors.staff_recipient(inspector)
+        drafts.append(
+            Draft(
+                kind=Kind.VISIT_BOOKED_INSPECTOR,
+                scope=scope,
+                to=recipient.email,
+                recipient=_fixed(recipient),
+                context=lambda r: {
+                    "case": _case_context(case, r.language, staff=True),
+                    "visit": _visit_context(visit, slot, r.language),
+                },
+                case=case,
+                timeline_text=(
+                    f"Den tilsynsførende ({inspector.display_name}) har fået den aftalte tid "
+                    "på e-mail."
+                ),
+                attachments=files,
+            )
+        )
+    with transaction.atomic():
+        return notifications_record(drafts)

@@ -8,6 +8,9 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Iterable
+from email.mime.application import MIMEApplication
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -43,6 +46,20 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+def _attachment(attached: dict[str, str]) -> MIMEBase:
+    """A stored attachment as a MIME part: text (a calendar file) in UTF-8, as a download."""
+    maintype, _, subtype = attached["mimetype"].partition("/")
+    part: MIMEBase
+    if maintype == "text":
+        part = MIMEText(attached["content"], subtype or "plain", "utf-8")
+        if subtype == "calendar":
+            part.set_param("method", "PUBLISH")
+    else:
+        part = MIMEApplication(attached["content"].encode(), subtype or "octet-stream")
+    part.add_header("Content-Disposition", "attachment", filename=attached["filename"])
+    return part
+
+
 def _send(notification: Notification) -> None:
     message = EmailMultiAlternatives(
         subject=notification.subject,
@@ -58,6 +75,8 @@ def _send(notification: Notification) -> None:
         },
     )
     message.attach_alternative(notification.body_html, "text/html")
+    for attached in notification.attachments or []:
+        message.attach(_attachment(attached))
     with get_connection(fail_silently=False) as connection:
         message.connection = connection
         message.send()

@@ -55,6 +55,9 @@ class Draft:
     case: Case | None = None
     reply_to: str = ""
     timeline_text: str = ""
+    # Files to send with it (``Notification.attachments``), made for the recipient when the
+    # draft is recorded, like its text.
+    attachments: Callable[[Recipient], list[dict[str, str]]] | None = None
 
     @property
     def dedupe_key(self) -> str:
@@ -74,8 +77,15 @@ def _message_id(dedupe_key: str) -> str:
     return f"<ek.{digest}@{domain}>"
 
 
+def sender_address() -> str:
+    """The one sender (``DEFAULT_FROM_EMAIL``), as a bare address."""
+    return parseaddr(str(settings.DEFAULT_FROM_EMAIL))[1]
+
+
 def _municipality_context(row: Municipality) -> dict[str, str]:
-    return {"name": row.name, "email": row.email, "phone": row.phone}
+    """The municipality as the e-mails name it. Its address is the configured sender's, so
+    the footer and the From line never name two different mailboxes (or domains)."""
+    return {"name": row.name, "email": sender_address() or row.email, "phone": row.phone}
 
 
 def notifications_record(drafts: Iterable[Draft]) -> list[Notification]:
@@ -117,6 +127,7 @@ def notifications_record(drafts: Iterable[Draft]) -> list[Notification]:
                     body_text=rendered.text,
                     body_html=rendered.html,
                     reply_to=draft.reply_to,
+                    attachments=draft.attachments(recipient) if draft.attachments else [],
                     message_id=_message_id(key),
                     timeline_text=draft.timeline_text[:300],
                     created_at=moment,

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 
-from erhvervskontakt.cases.models import Event
+from erhvervskontakt.accounts.tests.factories import StaffFactory
+from erhvervskontakt.cases.models import Deliverable, Event
 from erhvervskontakt.cases.services.decision import case_record_decision
 from erhvervskontakt.cases.services.documents import case_add_document
 from erhvervskontakt.cases.services.messages import case_message_post
 from erhvervskontakt.cases.services.plan import case_set_estimate
 from erhvervskontakt.cases.services.screening import case_screen, case_screen_checked
+from erhvervskontakt.catalogue.models import Department
 from erhvervskontakt.common import clock
 from erhvervskontakt.notifications.models import Notification
 from erhvervskontakt.notifications.services import case_mails
@@ -63,7 +65,7 @@ def test_the_receipt_gives_the_reference_the_screening_deadline_and_what_is_miss
     deliver_all()
 
     mail = smtp.one(to="ejer@fynsk.dk", kind="receipt")
-    assert mail.subject == f"Vi har modtaget din henvendelse {received.reference}"
+    assert mail.subject == f"Vi har modtaget jeres henvendelse {received.reference}"
     assert mail["From"] == settings.DEFAULT_FROM_EMAIL
     assert mail["To"] == "ejer@fynsk.dk"
     assert mail.envelope_from == "erhvervskontakt@kommune.example"
@@ -114,7 +116,7 @@ def test_a_contact_without_a_portal_user_gets_danish(submit, karen, smtp, delive
     deliver_all()
 
     mail = smtp.one(to="bo@revisor.dk", kind="receipt")
-    assert mail.subject.startswith("Vi har modtaget din henvendelse")
+    assert mail.subject.startswith("Vi har modtaget jeres henvendelse")
     assert "Alle de oplysninger, vi skal bruge, er med." in mail.text
     assert smtp.to("ejer@fynsk.dk") == []
 
@@ -175,11 +177,11 @@ def test_the_screening_result_names_the_coordinator_the_estimate_and_the_deliver
 
     mail = smtp.one(to="ejer@fynsk.dk", kind="screening_result")
     assert mail.subject == (
-        f"Din henvendelse {screened.reference} er screenet – forventet svar 15. januar 2027"
+        f"Jeres henvendelse {screened.reference} er screenet – forventet svar 15. januar 2027"
     )
     assert mail["Reply-To"] == "karen@kommune.test"
     assert (
-        "Din kontaktperson i kommunen: Karen Kofoed, Erhvervskonsulent\n"
+        "Jeres kontaktperson i kommunen: Karen Kofoed, Erhvervskonsulent\n"
         "E-mail: karen@kommune.test · telefon 65 51 10 21"
     ) in mail.text
     assert "I leverer:\n- Send: Tegninger – senest 14. december 2026\n" in mail.text
@@ -208,7 +210,7 @@ def test_the_department_gets_its_new_task(screened, bodil, smtp, deliver_all):
     mail = smtp.one(to="bodil@kommune.test", kind="department_task")
     assert mail.subject == (f"Ny opgave til Byggeri: {screened.reference} Fynsk Maskinfabrik ApS")
     assert "- Byggetilladelse til industri og lager" in mail.text
-    assert "Forventet svar til virksomheden: 15. januar 2027" in mail.text
+    assert "Byggeris frist: 15. januar 2027\n" in mail.text
     assert "Tovholder: Karen Kofoed" in mail.text
     link = f"{PORTAL}/medarbejder/sager/{screened.reference}/"
     assert link in mail.links()
@@ -216,6 +218,38 @@ def test_the_department_gets_its_new_task(screened, bodil, smtp, deliver_all):
     event = Event.objects.get(case=screened, kind="notification_sent", data__kind="department_task")
     assert event.internal
     assert event.text == "E-mail om ny opgave sendt til Byggeri."
+
+
+def test_each_department_is_mailed_its_own_date_not_the_cases_estimate(
+    submit, karen, bodil, smtp, deliver_all, time_machine
+):
+    """Building permit (Byggeri) and outdoor serving (Vej og Park) on one case: the case's
+    estimate is the slower one's, 15 Jan 2027; Vej og Park's own line says 14 Dec 2026."""
+    road_department = Department.objects.get(code="vej")
+    StaffFactory(username="vera", first_name="Vera", last_name="Vej", department=road_department)
+    time_machine.move_to(cph(2026, 11, 27, 9), tick=False)
+    case = submit(
+        service_types=["byggetilladelse-erhverv", "udeservering"],
+        answers={"matrikel": "12a Odense Bygrunde", "etageareal": 800, "areal": 12},
+    )
+    time_machine.move_to(cph(2026, 11, 30, 9), tick=False)
+    case = case_screen(case=case, actor=karen)
+    Deliverable.objects.filter(
+        case=case, party="municipality", service_type__code="udeservering"
+    ).update(due_date=dt.date(2026, 12, 14))  # the coordinator moved Vej og Park's line
+    Notification.objects.filter(kind="department_task").delete()
+    case_mails.case_event_notify(kind="screened", case_id=case.pk)
+
+    deliver_all()
+
+    assert case.estimated_answer_date == dt.date(2027, 1, 15)
+    building = smtp.one(to="bodil@kommune.test", kind="department_task")
+    assert "Byggeris frist: 15. januar 2027\n" in building.text
+    road = smtp.one(to="vera@kommune.test", kind="department_task")
+    assert "Vej og Parks frist: 14. december 2026" in road.text
+    assert "(svar til virksomheden samlet: 15. januar 2027)" in road.text
+    assert "<strong>14. december 2026</strong>" in road.html
+    assert "Forventet svar" not in road.text
 
 
 def test_a_department_with_a_shared_inbox_gets_it_there(screened, bodil, smtp, deliver_all):
@@ -245,10 +279,12 @@ def test_a_message_from_the_coordinator_is_sent_but_an_internal_note_never(
     case_message_post(case=screened, actor=owner, body="Tak, det gør vi.")
     deliver_all()
 
-    assert len(smtp.received) == 1
+    # the business's own reply goes to the coordinator, never back to the business
+    assert smtp.kinds() == ["business_message", "staff_message"]
+    assert smtp.one(to="karen@kommune.test", kind="business_message")
     mail = smtp.one(to="ejer@fynsk.dk", kind="staff_message")
-    assert mail.subject == f"Ny besked om din sag {screened.reference}"
-    assert "Karen Kofoed har skrevet til dig" in mail.text
+    assert mail.subject == f"Ny besked om jeres sag {screened.reference}"
+    assert "Karen Kofoed har skrevet til jer" in mail.text
     assert "Husk målfast tegning.\nTak!" in mail.text
     assert "Husk målfast tegning.<br>Tak!" in mail.html
     assert "Intern" not in mail.message.as_string()
@@ -317,7 +353,7 @@ def test_the_answer_is_sent_to_the_business(submit, karen, smtp, deliver_all, ti
     deliver_all()
 
     mail = smtp.one(to="ejer@fynsk.dk", kind="answer_delivered")
-    assert mail.subject == f"Svar på din henvendelse {case.reference}"
+    assert mail.subject == f"Svar på jeres henvendelse {case.reference}"
     assert "har givet svar på sag " + case.reference + " (10. december 2026)" in mail.text
     assert "Tilladelse til udeservering givet, seks borde." in mail.text
     assert_links_to_the_case_in_the_portal(mail, case.reference)

@@ -67,6 +67,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 def test_serve_runs_the_web_server_and_the_worker_and_ctrl_c_stops_both(tmp_path):
+    """…and tells both the address served, which the e-mails link to."""
     port = free_port()
     env = {
         **os.environ,
@@ -104,6 +105,9 @@ def test_serve_runs_the_web_server_and_the_worker_and_ctrl_c_stops_both(tmp_path
         children = _children(serve.pid)
         assert status == 200, (tmp_path / "serve.log").read_text()
         assert len(children) == 2  # gunicorn and the worker
+        for child in children:  # both link e-mails to where the server listens
+            environ = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
+            assert f"SITE_BIND=127.0.0.1:{port}".encode() in environ
 
         serve.send_signal(signal.SIGINT)  # what Ctrl-C in `make run` sends
         code = serve.wait(timeout=30)

@@ -171,7 +171,7 @@ def test_a_template_that_no_longer_renders_falls_back_to_the_default(caplog):
     with caplog.at_level(logging.ERROR):
         rendered = render_message("receipt", "da", CONTEXT)
 
-    assert rendered.subject == "Vi har modtaget din henvendelse EK-2026-00042"
+    assert rendered.subject == "Vi har modtaget jeres henvendelse EK-2026-00042"
     assert "does not render" in caplog.text
 
 

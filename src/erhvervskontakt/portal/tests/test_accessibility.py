@@ -66,13 +66,14 @@ def test_pages_with_errors_are_well_formed_and_tie_errors_to_fields(
         owner_client.post(
             f"/sager/{awaiting.reference}/dokument/",
             {"requirement": "tegninger", "file": fake_pdf()},
+            follow=True,  # a refused plain post ends at the case page (PRG)
         ).content.decode()
     )
     assert "krav-tegninger-error" in upload.described
 
     answer = check(
         owner_client.post(
-            f"/sager/{awaiting.reference}/svar/", {"answer-listepunkt": "X"}
+            f"/sager/{awaiting.reference}/svar/", {"answer-listepunkt": "X"}, follow=True
         ).content.decode()
     )
     assert "krav-listepunkt-error" in answer.described

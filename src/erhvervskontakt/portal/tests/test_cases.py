@@ -220,11 +220,11 @@ def test_a_file_of_the_wrong_type_by_content_is_refused_in_danish_and_changes_no
     owner_client: Client, awaiting: Case
 ) -> None:
     response = owner_client.post(
-        page(awaiting, "dokument/"), {"requirement": "tegninger", "file": fake_pdf()}
+        page(awaiting, "dokument/"), {"requirement": "tegninger", "file": fake_pdf()}, follow=True
     )
 
     html = response.content.decode()
-    assert response.status_code == 422
+    assert response.redirect_chain == [(page(awaiting), 303)]  # PRG: ends at the case page
     assert error_links(html)[0][0] == "#krav-tegninger"
     assert "Filtypen kan ikke modtages" in error_links(html)[0][1]
     assert 'id="krav-tegninger-error"' in html
@@ -235,10 +235,12 @@ def test_a_file_of_the_wrong_type_by_content_is_refused_in_danish_and_changes_no
 def test_a_wrong_answer_comes_back_at_the_field_with_the_input_kept(
     owner_client: Client, awaiting: Case
 ) -> None:
-    response = owner_client.post(page(awaiting, "svar/"), {"answer-etageareal": "stor"})
+    response = owner_client.post(
+        page(awaiting, "svar/"), {"answer-etageareal": "stor"}, follow=True
+    )
 
     html = response.content.decode()
-    assert response.status_code == 422
+    assert response.redirect_chain == [(page(awaiting), 303)]
     assert error_links(html) == [
         ("#krav-etageareal", "»Etageareal i m²« skal besvares med et tal.")
     ]
@@ -251,9 +253,9 @@ def test_a_refusal_without_a_field_is_shown_on_the_page_not_as_a_server_error(
 ) -> None:
     case_withdraw(case=awaiting, actor=owner)
 
-    response = owner_client.post(page(awaiting, "svar/"), {"answer-etageareal": "900"})
+    response = owner_client.post(page(awaiting, "svar/"), {"answer-etageareal": "900"}, follow=True)
 
-    assert response.status_code == 422
+    assert response.redirect_chain == [(page(awaiting), 303)]
     assert "der kan ikke tilføjes svar" in text(response.content.decode())
 
 
@@ -286,9 +288,9 @@ def test_a_message_is_posted_and_internal_notes_are_never_shown(
 
 
 def test_an_empty_message_is_refused_at_the_field(owner_client: Client, awaiting: Case) -> None:
-    response = owner_client.post(page(awaiting, "besked/"), {"body": "   "})
+    response = owner_client.post(page(awaiting, "besked/"), {"body": "   "}, follow=True)
 
-    assert response.status_code == 422
+    assert response.redirect_chain == [(page(awaiting), 303)]
     assert error_links(response.content.decode()) == [("#besked", "Skriv en besked.")]
 
 
@@ -336,7 +338,7 @@ def test_a_case_of_another_of_the_user_s_businesses_switches_the_current_busines
     response = owner_client.get(page(theirs))
 
     assert response.status_code == 200
-    assert "Du handler nu for Anden Virksomhed A/S." in text(response.content.decode())
+    assert "I handler nu for Anden Virksomhed A/S." in text(response.content.decode())
     assert theirs.reference in owner_client.get("/sager/").content.decode()
 
 
@@ -393,4 +395,4 @@ def test_the_receipt_of_a_complete_inquiry_says_nothing_is_missing(
 
     assert case.reference in html
     assert "Vi har alt, hvad vi skal bruge" in html
-    assert re.search(r"Du hører fra os senest \w+dag den \d+\. \w+ \d{4}\.", html)
+    assert re.search(r"I hører fra os senest \w+dag den \d+\. \w+ \d{4}\.", html)

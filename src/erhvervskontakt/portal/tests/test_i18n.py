@@ -20,13 +20,16 @@ from erhvervskontakt.testing.html import text
 from erhvervskontakt.web.templatetags.pages import long_date, weekday_date
 
 PORTAL = Path(__file__).resolve().parent.parent
-# The portal and what its pages share with the public pages (layout, labels, template tags).
+# The portal and what its pages share with the public pages (layout, labels, template tags),
+# and the services that write the business's case history (``gettext_noop`` lines).
 APPS = (PORTAL, PORTAL.parent / "web")
+HISTORY = (PORTAL.parent / "cases" / "services", PORTAL.parent / "inspections" / "services")
 PO_FILE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.po"
 KEYWORDS = {
     "_": None,
     "gettext": None,
     "gettext_lazy": None,
+    "gettext_noop": None,
     "ngettext": (1, 2),
     "ngettext_lazy": (1, 2),
     "pgettext": ((1, "c"), 2),
@@ -46,6 +49,9 @@ def portal_msgids() -> set[str]:
         for path in app.rglob("*.py"):
             if "tests" not in path.relative_to(app).parts:
                 sources.append((path, path.read_text(encoding="utf-8")))
+    for folder in HISTORY:
+        for path in folder.rglob("*.py"):
+            sources.append((path, path.read_text(encoding="utf-8")))
     for _, code in sources:
         for _lineno, message, _comments, _context in extract(
             "python", io.BytesIO(code.encode("utf-8")), keywords=KEYWORDS

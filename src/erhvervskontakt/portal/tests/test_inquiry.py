@@ -331,7 +331,7 @@ def test_a_two_matter_inquiry_with_a_document_missing_gets_a_receipt_listing_it(
     receipt = owner_client.get(submitted["Location"]).content.decode()
     assert case.reference in receipt
     # 5 working days after Thursday 26 November 2026
-    assert "Du hører fra os senest torsdag den 3. december 2026." in text(receipt)
+    assert "I hører fra os senest torsdag den 3. december 2026." in text(receipt)
     assert "Vi mangler 1 ting fra jer" in receipt
     assert (
         f'href="/sager/{case.reference}/#krav-ansoegningsskema">Send Ansøgningsskema</a>' in receipt

@@ -93,8 +93,8 @@ def test_a_wrong_password_gives_a_danish_error_and_keeps_the_e_mail(
 def test_empty_fields_are_named_at_the_fields(client: Client) -> None:
     html = log_in(client, "", "").content.decode()
 
-    assert 'href="#brugernavn"' in html and "Skriv din e-mailadresse." in html
-    assert 'href="#adgangskode"' in html and "Skriv din adgangskode." in html
+    assert 'href="#brugernavn"' in html and "Skriv e-mailadressen." in html
+    assert 'href="#adgangskode"' in html and "Skriv adgangskoden." in html
     assert 'aria-describedby="brugernavn-error"' in html
 
 

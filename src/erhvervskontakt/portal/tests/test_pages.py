@@ -90,7 +90,7 @@ def test_the_privacy_page_says_what_why_how_long_and_the_rights(client: Client) 
         "Hvilke oplysninger vi behandler",
         "Hvorfor vi behandler oplysningerne",
         "Hvor længe vi gemmer oplysningerne",
-        "Dine rettigheder",
+        "Jeres rettigheder",
     ):
         assert heading in html
     assert "Datatilsynet" in html

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from erhvervskontakt.cases import rules
-from erhvervskontakt.cases.models import Case, Deliverable
+from erhvervskontakt.cases.models import Case, Channel, Deliverable
 from erhvervskontakt.cases.selectors import (
     case_list,
     case_missing,
@@ -122,7 +122,7 @@ def _case_context(
     service_types = list(case.service_types.all())
     missing_keys = {item.key for item in missing}
     today = clock.today()
-    plan = [
+    plan: list[dict[str, Any]] = [
         {
             "deliverable": d,
             "party": d.party,
@@ -138,16 +138,41 @@ def _case_context(
         }
         for d in case.deliverables.all()
     ]
+    # The business's own lines that no requirement answers (a noise calculation the
+    # coordinator added, an agreed solution from an inspection): each is delivered from here.
+    open_lines: list[dict[str, Any]] = []
+    for item in plan:
+        line: Deliverable = item["deliverable"]
+        if (
+            case.is_open
+            and case.channel != Channel.INSPECTION  # the inspector confirms those
+            and line.party == Deliverable.Party.BUSINESS
+            and line.status == Deliverable.Status.PENDING
+            and not line.requirement_key
+        ):
+            item["anchor"] = f"leverance-{line.pk}-fil"
+            open_lines.append(
+                {
+                    "item": item,
+                    "file_id": f"leverance-{line.pk}-fil",
+                    "note_id": f"leverance-{line.pk}-svar",
+                    "note": (values or {}).get(f"leverance-{line.pk}", ""),
+                }
+            )
+    questions = build_questions(
+        [requirements[item.key] for item in missing if item.key in requirements],
+        values=values or {},
+        errors=errors,
+    )
     return {
         "case": case,
         "errors": errors,
         "values": values or {},
+        "open_lines": open_lines,
+        # What "we still need from you" counts: the missing material and the open lines.
+        "still_needed": (len(questions) if case.is_open else 0) + len(open_lines),
         "missing": missing_rows(missing, requirements),
-        "missing_questions": build_questions(
-            [requirements[item.key] for item in missing if item.key in requirements],
-            values=values or {},
-            errors=errors,
-        ),
+        "missing_questions": questions,
         "ours": [item for item in plan if item["party"] == Deliverable.Party.BUSINESS],
         "theirs": [item for item in plan if item["party"] == Deliverable.Party.MUNICIPALITY],
         "answers": [
@@ -189,12 +214,33 @@ def _visit_context(visit: Visit | None) -> dict[str, Any]:
     ]
     after = visit.status in (Visit.Status.VISITED, Visit.Status.REPORTED, Visit.Status.PUBLISHED)
     findings = list(visit.findings.all()) if after else []
+    # The booked window is the chosen slot's (from the prefetch); a time the inspector fixed
+    # has no slot, so it shows its start only.
+    booked = next(
+        (
+            slot
+            for slot in visit.slots.all()
+            if slot.status == VisitSlot.Status.CHOSEN and slot.starts_at == visit.visit_at
+        ),
+        None,
+    )
+    inspector = visit.inspector
     return {
         "visit": visit,
         "visit_status": _visit_status(visit),
         "visit_kind": str(labels.INSPECTION_KINDS.get(visit.kind, visit.get_kind_display())),
         "visit_slots": slots if visit.status == Visit.Status.OFFERED else [],
-        "visit_when": visit_when(visit.visit_at) if visit.visit_at else "",
+        "visit_when": (
+            visit_when(visit.visit_at, booked.ends_at if booked else None) if visit.visit_at else ""
+        ),
+        # Whom the business meets and can reach about the visit (the same details as the
+        # booking e-mail gives).
+        "visit_inspector": {
+            "name": inspector.display_name,
+            "title": inspector.title,
+            "email": inspector.email,
+            "phone": inspector.phone,
+        },
         "visit_after": after,
         "visit_findings": [
             (str(label), [f for f in findings if f.kind == kind])
@@ -234,9 +280,3 @@ def render_case(
         # At the radio group if it is still shown; otherwise (the times have gone) at the top.
         context["errors"].add(SLOT_FIELD_ID if context.get("visit_slots") else None, slot_error)
     return render_page(request, "portal/cases/detail.html", context, status=422 if errors else 200)
-
-
-@require_GET
-@business_user_required
-def case_detail(request: HttpRequest, acting: Acting, reference: str) -> HttpResponse:
-    return render_case(request, case_for(request, acting, reference))

@@ -35,5 +35,5 @@ def case_for(request: HttpRequest, acting: Acting, reference: str) -> Case:
     if business is None:
         raise Http404
     if switch_business(request, acting, business):
-        messages.info(request, _("Du handler nu for %(name)s.") % {"name": business.name})
+        messages.info(request, _("I handler nu for %(name)s.") % {"name": business.name})
     return case

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,10 +26,16 @@ from erhvervskontakt.cases.selectors import (
 from erhvervskontakt.cases.services.drafts import (
     draft_add_document,
     draft_create,
+    draft_keep_answers,
     draft_submit,
     draft_update,
 )
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
+from erhvervskontakt.catalogue.selectors import (
+    search_words,
+    service_type_matches,
+    service_type_search_text,
+)
 from erhvervskontakt.common.errors import DomainError, NotFound
 from erhvervskontakt.web.access import Acting, business_user_required, switch_business
 from erhvervskontakt.web.labels import answer_input_value, service_type_name
@@ -47,6 +54,26 @@ from ..forms import (
 )
 from .common import OTHER_DOCUMENT_ID
 from .front import catalogue_groups
+
+# What each need covers, to help a business choose in step 1 (by ``ServiceType.Group``).
+GROUP_HINTS: dict[str, Promise] = {
+    ServiceType.Group.START: gettext_lazy(
+        "Når I starter, flytter eller udvider virksomheden – og arrangementer med mange gæster."
+    ),
+    ServiceType.Group.BUILD: gettext_lazy(
+        "Nybyggeri, tilbygning, ombygning og ny anvendelse af bygninger."
+    ),
+    ServiceType.Group.ENVIRONMENT: gettext_lazy(
+        "Godkendelser og anmeldelser af aktiviteter, der kan give støj, lugt eller "
+        "forurening, og spildevand fra virksomheden."
+    ),
+    ServiceType.Group.ROAD: gettext_lazy(
+        "Når I vil stille noget på eller grave i kommunens vej, fortov eller torv."
+    ),
+    ServiceType.Group.ADVICE: gettext_lazy(
+        "Er I i tvivl om, hvad I skal søge om? Så start her – vi finder ud af det sammen."
+    ),
+}
 
 STEP_TITLES = {
     1: gettext_lazy("Hvad drejer det sig om?"),
@@ -125,6 +152,24 @@ def _save_parts(
     return draft
 
 
+def _keep_answers(
+    draft: InquiryDraft,
+    actor: User,
+    errors: FormErrors,
+    answers: dict[str, Any],
+    contact: dict[str, str] | None = None,
+) -> InquiryDraft:
+    """Keep every valid answer of the questions step; the refused ones become field errors."""
+    try:
+        kept = draft_keep_answers(draft=draft, actor=actor, answers=answers, contact=contact)
+    except DomainError as error:
+        errors.add_domain_error(error)
+        return draft
+    for key, message in kept.refused.items():
+        errors.add(field_id_for(key), message)
+    return kept.draft
+
+
 def _advance(request: HttpRequest, draft: InquiryDraft, actor: User, step: int) -> HttpResponse:
     """After a saved step: on to the next (or back, if that button was used)."""
     going_back = request.POST.get("action") == "back"
@@ -175,6 +220,31 @@ def _render_step(
     )
 
 
+def _catalogue_choice(query: str, chosen: list[str]) -> dict[str, Any]:
+    """Step 1's catalogue: the needs with their help, each service type with what a search
+    looks in; with a search (``?q=``, filtered here, so it works without JavaScript), only
+    the matching ones, and the chosen ones it hides carried as hidden fields."""
+    words = search_words(query)
+    groups = []
+    hidden: list[ServiceType] = []
+    shown = 0
+    for label, service_types in catalogue_groups():
+        group = service_types[0].group  # a need is listed only with its service types
+        rows = []
+        for st in service_types:
+            if words and not service_type_matches(st, words):
+                if st.code in chosen:
+                    hidden.append(st)
+                continue
+            rows.append({"st": st, "search": service_type_search_text(st)})
+        shown += len(rows)
+        if rows or not words:
+            groups.append(
+                {"code": group, "label": label, "hint": GROUP_HINTS.get(group, ""), "rows": rows}
+            )
+    return {"groups": groups, "query": query, "shown": shown, "hidden_chosen": hidden}
+
+
 def _step_matters(request: HttpRequest, acting: Acting, draft: InquiryDraft) -> HttpResponse:
     errors = FormErrors()
     chosen = list(draft.data.get("service_types") or [])
@@ -190,11 +260,12 @@ def _step_matters(request: HttpRequest, acting: Acting, draft: InquiryDraft) -> 
         )
         if not errors:
             return _advance(request, draft, acting.user, 1)
+    query = request.GET.get("q", "").strip()[:100]
     return _render_step(
         request,
         draft,
         1,
-        {"groups": catalogue_groups(), "chosen": chosen, "description": description},
+        {**_catalogue_choice(query, chosen), "chosen": chosen, "description": description},
         errors,
     )
 
@@ -226,11 +297,8 @@ def _step_questions(request: HttpRequest, acting: Acting, draft: InquiryDraft) -
     if request.method == "POST":
         values = raw_answers_from_post(request.POST, fields)
         contact = contact_from_post(request.POST)
-        draft = _save_parts(
-            draft,
-            acting.user,
-            errors,
-            [{"answers": answers_from_post(request.POST, fields)}, {"contact": contact}],
+        draft = _keep_answers(
+            draft, acting.user, errors, answers_from_post(request.POST, fields), contact
         )
         if not errors:
             return _advance(request, draft, acting.user, 2)
@@ -243,7 +311,7 @@ def _step_questions(request: HttpRequest, acting: Acting, draft: InquiryDraft) -
                 fields, values=values, errors=errors, asked_by=_asked_by(service_types)
             ),
             "contact": contact,
-            "missing": missing_rows(draft_missing(draft, service_types), requirements),
+            "missing": missing_rows(draft_missing(draft, service_types), requirements, errors),
             "unsaved": bool(errors),
             "service_types": service_types,
         },
@@ -265,7 +333,7 @@ def _missing_box(
         "portal/inquiry/_missing_inner.html",
         {
             "draft": refreshed,
-            "missing": missing_rows(draft_missing(refreshed, service_types), requirements),
+            "missing": missing_rows(draft_missing(refreshed, service_types), requirements, errors),
             "unsaved": errors,
         },
     )
@@ -286,7 +354,7 @@ def inquiry_check(request: HttpRequest, acting: Acting, draft_id: int) -> HttpRe
         if r.kind == Requirement.Kind.FIELD
     ]
     errors = FormErrors()
-    _save_parts(draft, acting.user, errors, [{"answers": answers_from_post(request.POST, fields)}])
+    _keep_answers(draft, acting.user, errors, answers_from_post(request.POST, fields))
     return _missing_box(request, acting, draft, service_types, errors)
 
 

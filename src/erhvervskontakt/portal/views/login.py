@@ -34,9 +34,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         username = BaseUserManager.normalize_email(request.POST.get("username", "").strip())
         password = request.POST.get("password", "")
         if not username:
-            errors.add("brugernavn", _("Skriv din e-mailadresse."))
+            errors.add("brugernavn", _("Skriv e-mailadressen."))
         if not password:
-            errors.add("adgangskode", _("Skriv din adgangskode."))
+            errors.add("adgangskode", _("Skriv adgangskoden."))
         if not errors:
             throttle = LoginThrottle.for_request(request, username)
             if throttle.is_blocked():
@@ -81,19 +81,19 @@ def _after_login(request: HttpRequest, user: Any, next_url: str) -> HttpResponse
         messages.warning(
             request,
             _(
-                "Din bruger kan ikke handle for nogen virksomhed endnu. "
-                "Kontakt kommunen, så giver vi dig adgang."
+                "Brugeren kan ikke handle for nogen virksomhed endnu. "
+                "Kontakt kommunen, så giver vi jer adgang."
             ),
         )
         return redirect("portal:front")
-    messages.success(request, _("Du er logget på."))
+    messages.success(request, _("I er logget på."))
     return redirect(next_url or reverse("portal:case_list"))
 
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, _("Du er logget af."))
+    messages.success(request, _("I er logget af."))
     return redirect("portal:front")
 
 
@@ -103,8 +103,8 @@ def switch_business_view(request: HttpRequest, acting: Acting) -> HttpResponse:
     """Act for another of the user's businesses."""
     business = acting.find(request.POST.get("cvr", ""))
     if business is None:
-        messages.error(request, _("Du kan ikke handle for den virksomhed."))
+        messages.error(request, _("I kan ikke handle for den virksomhed."))
     else:
         switch_business(request, acting, business)
-        messages.success(request, _("Du handler nu for %(name)s.") % {"name": business.name})
+        messages.success(request, _("I handler nu for %(name)s.") % {"name": business.name})
     return redirect(safe_next(request, request.POST.get("next", "")) or "portal:case_list")

@@ -10,6 +10,7 @@ computes each on first use, so a cached page asks the database for nothing but t
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -71,12 +72,19 @@ class PublicRow:
     within_target: str  # "" when n == 0
 
 
+def whole_days(value: float) -> int:
+    """A number of days as a business reads it on a public page: whole days, rounded to
+    the nearest, a half up (18,5 → 19; 18,4 → 18), as one rounds in Danish school
+    arithmetic — not Python's ``round``, which rounds a half to the even number (18,5 → 18)."""
+    return math.floor(value + 0.5)
+
+
 def _days(value: float | None) -> str:
     if value is None:
         return ""
-    shown = number_format(value, decimal_pos=0 if value == int(value) else 1)
-    return ngettext("%(days)s arbejdsdag", "%(days)s arbejdsdage", 1 if value == 1 else 2) % {
-        "days": shown
+    days = whole_days(value)
+    return ngettext("%(days)s arbejdsdag", "%(days)s arbejdsdage", days) % {
+        "days": number_format(days, force_grouping=True)
     }
 
 

@@ -105,7 +105,7 @@ def test_share_positive_per_question(december, django_assert_num_queries):
         QuestionResult("overall", overall.text_da, "scale", 4, 3, 0.75),
         QuestionResult(
             "knew_deliverables",
-            "Vidste du undervejs, hvad du skulle levere, og hvornår?",
+            "Vidste I undervejs, hvad I skulle levere, og hvornår?",
             "yes_no",
             2,
             1,
@@ -113,14 +113,14 @@ def test_share_positive_per_question(december, django_assert_num_queries):
         ),
         QuestionResult(
             "answer_on_time",
-            "Fik du svar på eller før den dato, du fik oplyst?",
+            "Fik I svar på eller før den dato, I fik oplyst?",
             "yes_no",
             0,
             0,
             None,
         ),
         QuestionResult(
-            "contact_helpful", "Hvor hjælpsom var din kontaktperson?", "scale", 1, 1, 1.0
+            "contact_helpful", "Hvor hjælpsom var jeres kontaktperson?", "scale", 1, 1, 1.0
         ),
     ]
 

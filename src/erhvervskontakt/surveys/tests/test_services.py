@@ -214,10 +214,10 @@ def test_only_the_overall_question_must_be_answered(link):
             {"overall": "5", "knew_deliverables": "måske"},
             {"knew_deliverables": "Svar ja eller nej."},
         ),
-        ({"overall": "5", "comments": 17}, {"comments": "Skriv dit svar som tekst."}),
+        ({"overall": "5", "comments": 17}, {"comments": "Skriv jeres svar som tekst."}),
         (
             {"overall": "5", "comments": "x" * 2001},
-            {"comments": "Skriv højst 2000 tegn (du har skrevet 2001)."},
+            {"comments": "Skriv højst 2000 tegn (I har skrevet 2001)."},
         ),
         (
             {"overall": "5", "comments": "a\x00b"},

@@ -131,11 +131,11 @@ def test_the_case_partial_shows_answers_and_the_follow_up(comment, hanne, time_m
     body = text(html)
     assert "Efter svar på sagen · sendt 14. december 2026 · besvaret 14. december 2026" in body
     assert (
-        "Hvor tilfreds er du samlet set med kommunens service i denne sag? 1 af 5 ikke positiv"
+        "Hvor tilfredse er I samlet set med kommunens service i denne sag? 1 af 5 ikke positiv"
         in body
     )
     assert "For langsomt." in body
-    assert "Må vi kontakte dig om dine svar? Nej" in body
+    assert "Må vi kontakte jer om jeres svar? Nej" in body
     assert "Utilfreds samlet set: opfølgningsopgave til Hanne Skov (Åben)." in body
 
 

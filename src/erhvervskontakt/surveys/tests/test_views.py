@@ -52,9 +52,9 @@ def test_the_link_shows_the_questions_without_a_login(client: Client, link):
     body = text(page)
     assert f"Tilfredshedsmåling om sag {invitation.case.reference}" in body
     assert (
-        "Hvor tilfreds er du samlet set med kommunens service i denne sag? (skal besvares)" in body
+        "Hvor tilfredse er I samlet set med kommunens service i denne sag? (skal besvares)" in body
     )
-    assert "Fik du svar på eller før den dato, du fik oplyst? (frivilligt)" in body
+    assert "Fik I svar på eller før den dato, I fik oplyst? (frivilligt)" in body
     assert "1 – Meget utilfreds" in body and "5 – Meget tilfreds" in body
     assert "Linket kan bruges én gang, til og med 28. december 2026." in body
     assert '<legend class="form-label">' in page
@@ -84,7 +84,7 @@ def test_answering_goes_to_the_thank_you_page_and_the_link_is_then_used(client: 
 
     assert response.status_code == 302
     assert response["Location"] == "/tilfredshed/tak/"
-    assert "Tak for dit svar" in text(client.get("/tilfredshed/tak/").content.decode())
+    assert "Tak for jeres svar" in text(client.get("/tilfredshed/tak/").content.decode())
     assert Answer.objects.filter(invitation=invitation).count() == 3
 
     again = client.get(url)
@@ -134,7 +134,7 @@ def test_an_unknown_link_is_not_found(client: Client, link):
         ),
         (
             {"q-overall": "5", "q-comments": "x" * 2500},
-            [("#q-comments", "Skriv højst 2000 tegn (du har skrevet 2500).")],
+            [("#q-comments", "Skriv højst 2000 tegn (I har skrevet 2500).")],
         ),
         (
             {"q-overall": "5", "q-comments": "nul\x00byte"},

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from erhvervskontakt.cases.models import Deliverable
+from erhvervskontakt.cases.rules import UNKNOWN as UNKNOWN_ANSWER
 from erhvervskontakt.catalogue.models import Requirement, ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.web import labels
@@ -109,6 +110,12 @@ def is_overdue(deliverable: Deliverable) -> bool:
 
 
 @register.filter
+def business_line(event: Any) -> str:
+    """The business's line of a timeline entry, in the page's language."""
+    return labels.business_history_line(event)
+
+
+@register.filter
 def event_title(kind: str) -> str:
     return str(labels.EVENTS.get(kind, labels.EVENT_FALLBACK))
 
@@ -126,6 +133,16 @@ def st_name(service_type: ServiceType) -> str:
 @register.filter
 def req_label(requirement: Requirement) -> str:
     return requirement_label(requirement)
+
+
+@register.filter
+def st_description(service_type: ServiceType) -> str:
+    return labels.service_type_description(service_type)
+
+
+@register.filter
+def channel_label(channel: str) -> str:
+    return str(labels.CHANNELS.get(channel, channel))
 
 
 @register.filter
@@ -156,6 +173,8 @@ def answer_display(value: Any, requirement: Requirement | None = None) -> str:
     if isinstance(value, bool):
         return _("Ja") if value else _("Nej")
     if requirement is not None:
+        if requirement.may_be_unknown and value == UNKNOWN_ANSWER:
+            return _("Ved ikke – kommunen afklarer det med jer")
         if requirement.value_type == Requirement.Type.DATE:
             try:
                 return long_date(dt.date.fromisoformat(str(value)))
@@ -164,7 +183,7 @@ def answer_display(value: Any, requirement: Requirement | None = None) -> str:
         if requirement.value_type == Requirement.Type.CHOICE:
             for choice in requirement.choices:
                 if isinstance(choice, dict) and str(choice.get("value")) == str(value):
-                    return str(choice.get("label") or value)
+                    return labels.choice_label(choice)
     if isinstance(value, float):
         return answer_input_value(value)
     return str(value)

@@ -40,7 +40,7 @@ def test_a_caseworker_cannot_answer_while_another_department_works_on_the_case(
     assert snapshot(Case.objects.get(pk=case.pk)) == before
 
     advice = case.tasks.get(department__code="erhverv")
-    task_complete(task=advice, actor=karen, note="Rådgivning givet på mødet.")
+    task_complete(task=advice, actor=karen, result="Rådgivning givet på mødet.")
     answered = case_record_decision(case=case, actor=vera, summary="Tilladelse givet.")
     assert answered.status == CaseStatus.ANSWERED
 

@@ -119,12 +119,16 @@ def test_completing_on_the_case_view_brings_the_timeline_along(
     case = building_case(screen=True)
     task = case.tasks.get()
 
-    response = task_post(client_for(bodil), task, "faerdig", task.version, fra="sag")
+    response = task_post(
+        client_for(bodil), task, "faerdig", task.version, fra="sag", result="Ingen indsigelser."
+    )
 
     assert response.status_code == 200
     page = text(response)
     assert "Færdig – Bodil Bach" in page
-    assert "Markér som færdig" not in page, "a done task has no actions"
+    assert "Resultat: Ingen indsigelser." in page
+    assert "Markér som færdig" not in page, "a done task is only reopened"
+    assert "Genåbn opgaven" in page
     assert '<section id="tidslinje"' in page and 'hx-swap-oob="true"' in page
     assert "Opgaven for Byggeri er færdig (Bodil Bach)" in page
     assert Task.objects.get(pk=task.pk).status == Task.Status.DONE

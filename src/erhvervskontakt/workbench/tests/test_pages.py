@@ -346,7 +346,10 @@ def test_a_caseworker_claims_and_completes_from_the_inbox_and_the_coordinator_se
     client.post(f"/medarbejder/opgaver/{task.pk}/tag/", {"version": task.version})
     task.refresh_from_db()
     assert task.assignee == bodil
-    client.post(f"/medarbejder/opgaver/{task.pk}/faerdig/", {"version": task.version})
+    client.post(
+        f"/medarbejder/opgaver/{task.pk}/faerdig/",
+        {"version": task.version, "result": "Tilladelse givet."},
+    )
 
     task.refresh_from_db()
     assert task.status == Task.Status.DONE
@@ -463,4 +466,8 @@ def test_the_deadline_for_missing_material_can_be_set_at_screening(
     assert response.status_code == 302
     drawings = case.deliverables.get(requirement_key="tegninger")
     assert drawings.due_date == due
-    assert Event.objects.filter(case=case, kind="deliverable_changed").exists()
+    # The lines are made with the deadline (no change the business was never told of), and
+    # the screening's result tells the business the date.
+    assert not Event.objects.filter(case=case, kind="deliverable_changed").exists()
+    told = Event.objects.get(case=case, kind="screened").business_text
+    assert f"Send det senest {due.day}." in told

@@ -30,7 +30,7 @@ from erhvervskontakt.cases.services.core import case_update_checked
 from erhvervskontakt.cases.services.decision import case_record_decision_with_document
 from erhvervskontakt.cases.services.lifecycle import case_close
 from erhvervskontakt.cases.services.material import requirement_mark_not_needed
-from erhvervskontakt.cases.services.messages import case_message_post
+from erhvervskontakt.cases.services.messages import case_message_post, case_messages_mark_read
 from erhvervskontakt.cases.services.plan import (
     case_set_estimate,
     deliverable_add,
@@ -45,6 +45,7 @@ from erhvervskontakt.web.access import can_coordinate, staff_required
 from erhvervskontakt.web.pages import is_htmx, render_page, render_part
 
 from .common import posted_version, status_for
+from .documents import document_rows
 from .screening import case_answers
 
 CLOCK_EVENTS = {
@@ -116,6 +117,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     return {
         "case": case,
         "answers": case_answers(case),
+        "documents": document_rows(case),
         "missing": case_missing(case) if case.is_open else [],
         "timeline": case_list_part(request, case, "tidslinje"),
         "clock_history": history,
@@ -138,6 +140,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 def case_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The staff case view; htmx's "Vis ældre" gets only the next page of one list."""
     case = _staff_case(request, reference)
+    case_messages_mark_read(case=case, actor=request.user)  # type: ignore[arg-type]
     wanted = [name for name in CASE_LISTS if name in request.GET]
     if is_htmx(request) and len(wanted) == 1:
         return render_part(

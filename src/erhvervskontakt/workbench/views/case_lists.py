@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -9,10 +14,12 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.cases.selectors import (
     MY_CASE_FILTERS,
     case_search,
+    coordinator_open_count,
     department_colleagues,
     department_inbox,
     my_businesses,
     my_cases,
+    unread_messages_by_case,
 )
 from erhvervskontakt.common import clock
 from erhvervskontakt.web.access import staff_required
@@ -30,14 +37,20 @@ def my_cases_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     page = paginate(request, my_cases(user=user, show=show, order=order))
     business_link = row_links("workbench:business")
+    rows = case_rows(list(page.object_list))
+    unread = unread_messages_by_case(user=user, case_ids=[row["case"].pk for row in rows])
+    for row in rows:
+        row["unread"] = unread.get(row["case"].pk, 0)
     return render_page(
         request,
         "workbench/my_cases.html",
         {
             "page": page,
-            "rows": case_rows(list(page.object_list)),
+            "rows": rows,
             "show": show,
             "order": order,
+            # The same number as the coordinator choices and the dashboard show for me.
+            "coordinated_open": coordinator_open_count(user),
             "filters": [
                 ("open", _("Åbne")),
                 ("overdue", _("Overskredne")),
@@ -52,27 +65,87 @@ def my_cases_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+INBOX_SHOW = ("open", "unclaimed", "mine")
+INBOX_STATUS = ("", "open", "in_progress", "overdue")
+INBOX_ORDER: dict[str, tuple[Any, ...]] = {
+    "frist": (F("due").asc(nulls_last=True), "id"),
+    "frist-senest": (F("due").desc(nulls_last=True), "-id"),
+    "modtaget": ("-case__received_at", "-id"),
+}
+
+
+def _inbox_choice(request: HttpRequest, name: str, allowed: Sequence[str], default: str) -> str:
+    value = request.GET.get(name, default)
+    return value if value in allowed else default
+
+
 @staff_required
 def inbox_view(request: HttpRequest) -> HttpResponse:
+    """The department's open tasks, a compact list: filtered by whose they are (``vis``) and
+    their status (``status``, also ``overdue``: past the department's own date), sorted by
+    that date or by receipt (``sorter``). Plain GET parameters, so it works without JS."""
     user: User = request.user  # type: ignore[assignment]
-    show = request.GET.get("vis", "open")
-    page = paginate(request, department_inbox(user=user, show=show))
+    show = _inbox_choice(request, "vis", INBOX_SHOW, "open")
+    status = _inbox_choice(request, "status", INBOX_STATUS, "")
+    order = _inbox_choice(request, "sorter", tuple(INBOX_ORDER), "frist")
+    today = clock.today()
+    tasks = department_inbox(user=user, show=show)
+    if status == "overdue":
+        tasks = tasks.filter(Q(due__lt=today))  # ``due``: the annotation of the selector
+    elif status:
+        tasks = tasks.filter(status=status)
+    # The task card offers to deliver the department's answer lines: the plan comes along.
+    tasks = tasks.order_by(*INBOX_ORDER[order]).prefetch_related("case__deliverables")
+    page = paginate(request, tasks)
     colleagues = (
         department_colleagues(department_id=user.department_id) if user.department_id else []
     )
+    query = {"vis": show, "status": status, "sorter": order}
     return render_page(
         request,
         "workbench/inbox.html",
-        {"page": page, "show": show, "colleagues": colleagues, "today": clock.today()},
+        {
+            "page": page,
+            "show": show,
+            "status": status,
+            "order": order,
+            "query": urlencode(query),
+            "shows": [
+                ("open", _("Alle åbne")),
+                ("unclaimed", _("Ikke fordelt")),
+                ("mine", _("Mine")),
+            ],
+            "statuses": [
+                ("", _("Alle")),
+                ("open", _("Åben")),
+                ("in_progress", _("I gang")),
+                ("overdue", _("Over fristen")),
+            ],
+            "orders": [
+                ("frist", _("Frist, tidligste først")),
+                ("frist-senest", _("Frist, seneste først")),
+                ("modtaget", _("Senest modtaget")),
+            ],
+            "colleagues": colleagues,
+            "today": today,
+        },
     )
 
 
 @staff_required
 def search_view(request: HttpRequest) -> HttpResponse:
+    """Staff search: every search answers with its count and what was searched for, also when
+    nothing matched ("0 sager fundet for »…«")."""
     query = request.GET.get("q", "").strip()
     page = paginate(request, case_search(user=request.user, query=query)) if query else None  # type: ignore[arg-type]
     return render_page(
         request,
         "workbench/search.html",
-        {"q": query, "page": page, "rows": case_rows(list(page.object_list)) if page else []},
+        {
+            "q": query,
+            "page": page,
+            # An empty Page is falsy, so the template asks this, not ``page``.
+            "searched": page is not None,
+            "rows": case_rows(list(page.object_list)) if page is not None else [],
+        },
     )

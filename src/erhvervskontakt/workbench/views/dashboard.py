@@ -9,6 +9,7 @@ the public page). The lists behind them show only the cases the person may see.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
@@ -27,8 +28,9 @@ from erhvervskontakt.catalogue.selectors import department_list, service_type_li
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.inspections import selectors as inspection_selectors
-from erhvervskontakt.measures import selectors
+from erhvervskontakt.measures import selectors, trends
 from erhvervskontakt.measures.filters import MeasureFilter
+from erhvervskontakt.measures.trends import MonthShare
 from erhvervskontakt.surveys import selectors as survey_selectors
 from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.web.access import staff_required
@@ -36,6 +38,7 @@ from erhvervskontakt.web.pages import render_page
 from erhvervskontakt.workbench.dashboard_tables import (
     Satisfaction,
     Table,
+    Tile,
     inspection_table,
     tables,
     tiles,
@@ -127,6 +130,19 @@ def _satisfaction(f: MeasureFilter) -> Satisfaction:
     return found
 
 
+def _satisfaction_trend(f: MeasureFilter) -> tuple[MonthShare, ...]:
+    """The overall question month by month over the 12 months up to the end of ``f``: one
+    query a month, kept in the cache with the other satisfaction figures."""
+    months = trends.months_up_to(f.end)
+    found = []
+    for first, following in zip(months, [*months[1:], None], strict=True):
+        last = min(following - dt.timedelta(days=1), f.end) if following else f.end
+        month = dataclasses.replace(f, start=first, end=last)
+        positive, n = survey_selectors.overall_positive(month)
+        found.append(MonthShare(first, positive, n))
+    return tuple(found)
+
+
 def _satisfaction_now(f: MeasureFilter) -> Satisfaction:
     rate = survey_selectors.response_rate(f)
     inspection_positive, inspection_answered = survey_selectors.overall_positive(
@@ -141,6 +157,7 @@ def _satisfaction_now(f: MeasureFilter) -> Satisfaction:
         responded=rate.responded,
         inspection_positive=inspection_positive,
         inspection_answered=inspection_answered,
+        trend=_satisfaction_trend(f),
     )
 
 
@@ -149,7 +166,7 @@ def _visits_link(state: str) -> str:
     return f"{reverse('workbench:inspections_staff:visits')}?{urlencode({'vis': state})}"
 
 
-def _tables(f: MeasureFilter) -> tuple[list[dict[str, Any]], list[Table]]:
+def _tables(f: MeasureFilter) -> tuple[list[Tile], list[Table]]:
     dashboard = selectors.promise_dashboard(f)
     satisfaction = _satisfaction(f)
     link = _linker(f)
@@ -158,7 +175,7 @@ def _tables(f: MeasureFilter) -> tuple[list[dict[str, Any]], list[Table]]:
     # with the other satisfaction figures).
     figures = inspection_selectors.inspection_figures(f, today=clock.today())
     made.append(inspection_table(figures, satisfaction, _visits_link))
-    return tiles(dashboard, satisfaction, link), made
+    return tiles(dashboard, satisfaction, link, trends.kpi_targets(), trends.trends(f)), made
 
 
 def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:

@@ -29,6 +29,7 @@ from erhvervskontakt.web.access import can_coordinate, staff_required
 from erhvervskontakt.web.pages import render_page
 
 from .common import case_or_404, days_left, paginate, posted_version, status_for, urgency
+from .documents import document_rows
 
 
 @staff_required
@@ -46,18 +47,23 @@ def screening_queue_view(request: HttpRequest) -> HttpResponse:
 
 
 def case_answers(case: Case) -> list[tuple[str, Any]]:
-    """The business's answers with the questions' labels (from the prefetched catalogue)."""
+    """The business's answers with the questions' labels (from the prefetched catalogue);
+    a "Ved ikke" says that the coordinator settles it at screening."""
     requirements = case_requirements(case)
-    return [
-        (requirements[a.key].label if a.key in requirements else a.key, a.value)
-        for a in case.answers.all()
-    ]
+    found: list[tuple[str, Any]] = []
+    for a in case.answers.all():
+        requirement = requirements.get(a.key)
+        value = a.value
+        if requirement is not None and requirement.may_be_unknown and rules.is_unknown(value):
+            value = _("Ved ikke – afklares ved screeningen")
+        found.append((requirement.label if requirement is not None else a.key, value))
+    return found
 
 
 PLAN_ROWS_MAX = 80  # proposed lines and added lines one screening form may carry
 
 
-FORM_FIELDS = ("coordinator", "estimate", "estimate_reason", "business_due", "note")
+FORM_FIELDS = ("coordinator", "estimate", "estimate_reason", "business_due", "note", "share_note")
 
 
 def _parties() -> list[tuple[str, str]]:
@@ -97,7 +103,7 @@ def _proposal(case: Case) -> dict[str, Any]:
             "source": f"svar:{st.code}",
             "party": Deliverable.Party.MUNICIPALITY,
             "title": f"Svar: {st.name}",
-            "due": estimate,
+            "due": rules.service_type_answer_date(today, st, calendar),
         }
         for st in service_types
     ] + [
@@ -326,6 +332,7 @@ def screening_view(request: HttpRequest, reference: str) -> HttpResponse:
                         actor=request.user,  # type: ignore[arg-type]
                         coordinator=post.get("coordinator") or None,
                         note=post.get("note", ""),
+                        share_note=post.get("share_note") == "1",
                         estimate=_edited(post, "estimate"),
                         estimate_reason=post.get("estimate_reason", ""),
                         business_due=_edited(post, "business_due"),
@@ -348,6 +355,7 @@ def screening_view(request: HttpRequest, reference: str) -> HttpResponse:
     context: dict[str, Any] = {
         "case": case,
         "answers": case_answers(case),
+        "documents": document_rows(case),
         "errors": errors,
         "general": general,
         "posted": post,

@@ -1,4 +1,4 @@
-"""A department's task on a case: taken, given to a colleague, done."""
+"""A department's task on a case: taken, given to a colleague, done with a result, reopened."""
 
 from __future__ import annotations
 
@@ -19,7 +19,12 @@ from erhvervskontakt.cases.selectors import (
     department_colleagues,
     task_get,
 )
-from erhvervskontakt.cases.services.tasks import task_assign, task_claim, task_complete
+from erhvervskontakt.cases.services.tasks import (
+    task_assign,
+    task_claim,
+    task_complete,
+    task_reopen,
+)
 from erhvervskontakt.common.errors import DomainError, NotFound
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import is_htmx, render_part
@@ -27,31 +32,53 @@ from erhvervskontakt.web.pages import is_htmx, render_part
 from .case import case_list_part
 from .common import posted_version, status_for
 
-TASK_ACTIONS = ("tag", "giv", "faerdig")
+TASK_ACTIONS = ("tag", "giv", "faerdig", "genaabn")
 
 
 def _task_do(request: HttpRequest, task: Task, action: str) -> str:
     """Call the task's service; the message to show when it succeeded."""
     actor: User = request.user  # type: ignore[assignment]
     version = posted_version(request.POST)
+    post = request.POST
     if action == "tag":
         task_claim(task=task, actor=actor, expected_version=version)
         return _("Du har taget opgaven.")
     if action == "giv":
-        assignee = active_staff_get(username=request.POST.get("assignee", ""))
+        assignee = active_staff_get(username=post.get("assignee", ""))
         task_assign(task=task, actor=actor, assignee=assignee, expected_version=version)
         return _("Opgaven er givet til %(name)s.") % {"name": assignee.display_name}
+    if action == "genaabn":
+        task_reopen(task=task, actor=actor, reason=post.get("reason", ""), expected_version=version)
+        return _("Opgaven er genåbnet.")
     task_complete(
-        task=task, actor=actor, note=request.POST.get("note", ""), expected_version=version
+        task=task,
+        actor=actor,
+        result=post.get("result", ""),
+        share_result=bool(post.get("share_result")),
+        upload=request.FILES.get("file"),
+        deliver_answer=bool(post.get("deliver_answer")),
+        expected_version=version,
     )
     return _("Opgaven er markeret som færdig.")
+
+
+def _changes_the_case_view(request: HttpRequest, action: str) -> bool:
+    """Completing with the decision or the answer line changes the plan and the documents
+    of the case view too: from there, the page is shown again as a whole."""
+    post = request.POST
+    return (
+        action == "faerdig"
+        and post.get("fra") == "sag"
+        and bool(post.get("deliver_answer") or request.FILES.get("file"))
+    )
 
 
 @staff_required
 @require_POST
 def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse:
-    """Claim, assign or complete a department task. A plain form goes back to the page it
-    came from; htmx gets the task's row, refusals (a stale version) shown in it."""
+    """Claim, assign, complete or reopen a department task. A plain form goes back to the
+    page it came from; htmx gets the task's row, refusals (a stale version, a missing result)
+    shown in it with what was typed."""
     actor: User = request.user  # type: ignore[assignment]
     try:
         task = task_get(user=actor, pk=task_id)
@@ -67,14 +94,27 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
         done = _task_do(request, task, action)
     except DomainError as error:
         if is_htmx(request):
-            return _task_row(request, task_id, back, error=error.message, status=status_for(error))
-        messages.error(request, error.message)
+            return _task_row(
+                request,
+                task_id,
+                back,
+                error=error.message,
+                errors=error.errors,
+                action=action,
+                status=status_for(error),
+            )
+        said = dict.fromkeys([error.message, *error.errors.values()])
+        messages.error(request, " ".join(said))
         response = redirect(back)
         response.status_code = 303
         return response
-    if is_htmx(request):
+    if is_htmx(request) and not _changes_the_case_view(request, action):
         return _task_row(request, task_id, back, notice=done)
     messages.success(request, done)
+    if is_htmx(request):
+        refresh = HttpResponse(status=204)
+        refresh["HX-Refresh"] = "true"
+        return refresh
     return redirect(back)
 
 
@@ -85,6 +125,8 @@ def _task_row(
     *,
     notice: str = "",
     error: str = "",
+    errors: dict[str, str] | None = None,
+    action: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """htmx: the task's row as it is now. From the inbox (``fra=indbakke``) it keeps its
@@ -95,6 +137,8 @@ def _task_row(
     context: dict[str, Any] = {
         "task": task,
         "task_error": error,
+        "task_errors": errors or {},
+        "failed_action": action if error else "",
         "notice": notice,
         "next_url": back,
         "row_from": where,

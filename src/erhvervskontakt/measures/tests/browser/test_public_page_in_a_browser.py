@@ -59,3 +59,33 @@ def test_the_page_is_accessible_with_and_without_figures(page, axe, screenshot, 
     visit("English")
 
     assert found == {}
+
+
+def test_on_a_phone_the_table_caption_reads_as_one_line_not_a_word_a_line(
+    page, screenshot, make_case, today
+):
+    """At 390 px the rows stack (DKFDS responsive headers); the caption stayed a column as
+    wide as its longest word (issue 14, item 14). Whole days there too (item 12)."""
+    for n in range(2):
+        make_case(
+            service_types=["byggetilladelse-erhverv"],
+            received=d(9, 1),
+            screened_on=d(9, 2),
+            screening_working_days=1,
+            answered_on=d(10, 1 + n),
+            answer_working_days=20 + n,
+            service_target_met=True,
+        )
+    for name, size in (("1280", DESKTOP), ("390", MOBILE)):
+        page.set_viewport_size(size)
+        cache.clear()
+        page.goto("/sagsbehandlingstider/")
+        caption = page.locator("caption")
+        expect(caption).to_have_text("Svartider pr. ydelse, de seneste 12 måneder")
+        box = caption.bounding_box()
+        line = caption.evaluate("el => parseFloat(getComputedStyle(el).lineHeight)")
+        assert box["height"] <= 2 * line + 1, (name, box, line)  # at most two lines
+        row = page.get_by_role("row", name="Byggetilladelse til industri og lager")
+        expect(row).to_contain_text("22 arbejdsdage")  # median 21,5 → 22, never "21,5"
+        expect(row).not_to_contain_text(",")
+        screenshot(page, f"processing-times-{name}")

@@ -3,7 +3,8 @@
 A small supervisor: both run as child processes in their own sessions, so Ctrl-C reaches
 only this process, which forwards SIGTERM to both, waits for them to finish what they are
 doing, and kills what is still running after the grace period. If either child dies, the
-other is stopped too and the exit code says so.
+other is stopped too and the exit code says so. Both are told the address served
+(``SITE_BIND``), which the e-mails' links use unless ``SITE_URL`` is set.
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ class Command(BaseCommand):
         commands = {"web": web}
         if not options["no_worker"]:
             commands["worker"] = [python, manage, "worker"]
+        # Where the server listens is where the e-mails link to, unless SITE_URL says
+        # otherwise: the worker (which sends the sweep's e-mails) has no request to ask.
+        environment = {**os.environ, "SITE_BIND": options["bind"]}
         children = {
-            name: subprocess.Popen(command, start_new_session=True)  # noqa: S603
+            name: subprocess.Popen(command, start_new_session=True, env=environment)  # noqa: S603
             for name, command in commands.items()
         }
         stopping = False

@@ -72,7 +72,7 @@ def test_owner_submits_two_matters_without_drawings_then_supplies_them_from_the_
     assert reference and page.locator("h1").inner_text().startswith("Tak")
     due = case.screening_due
     expect(page.locator(".receipt-deadline")).to_have_text(
-        f"Du hører fra os senest {WEEKDAYS[due.weekday()]} den {due.day}. "
+        f"I hører fra os senest {WEEKDAYS[due.weekday()]} den {due.day}. "
         f"{MONTHS[due.month - 1]} {due.year}."
     )
     missing = page.get_by_role("region", name="Vi mangler 1 ting fra jer")

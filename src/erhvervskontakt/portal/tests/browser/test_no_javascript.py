@@ -50,7 +50,7 @@ def test_without_javascript_an_inquiry_is_submitted_and_the_missing_document_and
 
     reference = submit_two_matter_inquiry(page)
 
-    expect(page.locator(".receipt-deadline")).to_contain_text("Du hører fra os senest")
+    expect(page.locator(".receipt-deadline")).to_contain_text("I hører fra os senest")
     page.get_by_role("link", name="Send Tegninger").click()
     expect(page).to_have_url(re.compile(rf"/sager/{reference}/#krav-tegninger$"))
 
@@ -67,7 +67,7 @@ def test_without_javascript_an_inquiry_is_submitted_and_the_missing_document_and
     # And a message to the coordinator, the third part of the core path.
     page.get_by_label("Skriv til jeres tovholder").fill("Tegningerne er nu sendt.")
     page.get_by_role("button", name="Send besked").click()
-    expect(page.get_by_role("status")).to_contain_text("Din besked er sendt.")
+    expect(page.get_by_role("status")).to_contain_text("Jeres besked er sendt.")
     expect(page.locator(".message-list")).to_contain_text("Tegningerne er nu sendt.")
 
     case = Case.objects.get(reference=reference)

@@ -22,17 +22,17 @@ def test_a_business_contact_answers_the_survey_from_the_link(
     invitation, token = services.invitation_create(case=case, occasion=Occasion.ANSWER)
     page.goto(f"/tilfredshed/{token}/")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hvordan oplevede du vores service?")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hvordan oplevede I vores service?")
     expect(page.get_by_text(f"Tilfredshedsmåling om sag {case.reference}")).to_be_visible()
     assert axe(page) == []
     screenshot(page, "survey-form")
 
     # Sent without the one required answer: the summary links to the question.
-    page.get_by_label(re.compile("^Har du kommentarer")).fill("Svaret kom for sent til os.")
+    page.get_by_label(re.compile("^Har I kommentarer")).fill("Svaret kom for sent til os.")
     page.get_by_role("button", name="Send svar").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Besvar venligst dette spørgsmål")
-    expect(page.get_by_label(re.compile("^Har du kommentarer"))).to_have_value(
+    expect(page.get_by_label(re.compile("^Har I kommentarer"))).to_have_value(
         "Svaret kom for sent til os."
     )
     assert axe(page) == []
@@ -40,13 +40,13 @@ def test_a_business_contact_answers_the_survey_from_the_link(
     summary.get_by_role("link").click()
     expect(page.locator("#q-overall")).to_be_focused()
 
-    overall = page.get_by_role("group", name=re.compile("^Hvor tilfreds er du samlet set"))
+    overall = page.get_by_role("group", name=re.compile("^Hvor tilfredse er I samlet set"))
     overall.get_by_label("2", exact=True).check()
-    page.get_by_role("group", name=re.compile("^Vidste du undervejs")).get_by_label("Nej").check()
-    page.get_by_role("group", name=re.compile("^Må vi kontakte dig")).get_by_label("Ja").check()
+    page.get_by_role("group", name=re.compile("^Vidste I undervejs")).get_by_label("Nej").check()
+    page.get_by_role("group", name=re.compile("^Må vi kontakte jer")).get_by_label("Ja").check()
     page.get_by_role("button", name="Send svar").click()
 
-    expect(page.get_by_role("heading", name="Tak for dit svar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tak for jeres svar")).to_be_visible()
     screenshot(page, "survey-thanks")
     invitation.refresh_from_db()
     assert invitation.responded_at is not None

@@ -222,8 +222,10 @@ def test_the_inbox_claim_button_works_with_enter_in_place_and_focus_stays_visibl
     expect(row).to_contain_text("I gang – Bodil Bach")
     expect(page.locator("#wb-toasts")).to_contain_text("Du har taget opgaven.")
     assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
-    # Focus is back on the (new) claim button of the row, and visible.
-    expect(page.locator(f"#opgave-{task.pk}-tag")).to_be_focused()
+    # The task is hers now, so the claim button is gone: focus is on the row's status line,
+    # and visible.
+    expect(page.locator(f"#opgave-{task.pk}-tag")).to_have_count(0)
+    expect(page.locator(f"#opgave-{task.pk}-status")).to_be_focused()
     assert_focus_visible(page)
     # The next Tab goes on from there, to the row's next action.
     page.keyboard.press("Tab")

@@ -73,7 +73,7 @@ def test_a_plan_change_in_place_keeps_the_other_forms_of_the_page_current(
     row = page.locator(f"#leverance-{line.pk}")
     row.get_by_text("Ret eller frafald").click()
     row.get_by_label("Senest").fill("2099-01-05")
-    row.get_by_label("Begrundelse", exact=True).fill("Afventer høring")
+    row.get_by_label("Begrundelse (intern)", exact=True).fill("Afventer høring")
     row.get_by_role("button", name="Gem ændring").click()
 
     expect(page.locator("#wb-toasts")).to_contain_text("Leverancen er ændret.")

@@ -78,13 +78,16 @@ def test_a_caseworker_completes_a_task_and_the_coordinator_records_the_answer(
     screenshot(worker, "department-inbox")
     worker.get_by_role("button", name="Tag opgaven").click()
     expect(worker.get_by_text("Du har taget opgaven.")).to_be_visible()
-    worker.get_by_role("button", name="Markér som færdig").click()
+    worker.get_by_text("Markér som færdig").click()
+    worker.get_by_label("Resultat (kort)").fill("Byggetilladelse kan gives.")
+    worker.get_by_role("button", name="Afslut opgaven").click()
     expect(worker.get_by_text("Opgaven er markeret som færdig.")).to_be_visible()
     assert Task.objects.get(case=case).status == Task.Status.DONE
 
     coordinator = staff_login(karen)
     coordinator.goto(f"/medarbejder/sager/{case.reference}/")
     expect(coordinator.get_by_text("Opgaven for Byggeri er færdig (Bodil Bach).")).to_be_visible()
+    expect(coordinator.locator("#opgaver")).to_contain_text("Resultat: Byggetilladelse kan gives.")
     coordinator.get_by_label("Svaret kort").fill("Byggetilladelse givet")
     screenshot(coordinator, "case-view")
     coordinator.get_by_role("button", name="Registrér svar").click()
