@@ -150,7 +150,19 @@ ANSWER_COLUMNS = [
     "department_ids",
     "service_type_ids",
 ]
-EVENT_COLUMNS = ["case_id", "at", "kind", "actor_id", "text", "data", "internal"]
+# The survey's entries are the staff's log only: no line for the business (``business_text``
+# empty), as ``surveys.services`` writes them.
+EVENT_COLUMNS = [
+    "case_id",
+    "at",
+    "kind",
+    "actor_id",
+    "text",
+    "data",
+    "internal",
+    "business_text",
+    "business_data",
+]
 
 
 def load_survey_volume(
@@ -259,6 +271,8 @@ def load_survey_volume(
                         f"det kan bruges til og med {last_day:%d.%m.%Y}.",
                         data,
                         True,
+                        "",
+                        {},
                     )
                 )
                 if plan is None:
@@ -272,6 +286,8 @@ def load_survey_volume(
                         "Tilfredshedsmåling besvaret. Tak for svaret.",
                         data,
                         False,
+                        "",
+                        {},
                     )
                 )
                 for key, value in plan.items():
