@@ -66,10 +66,11 @@ def main() -> int:
     from django.db.models import Count
     from django.test.utils import CaptureQueriesContext
 
+    from erhvervskontakt.cases import selectors as selectors_cases
     from erhvervskontakt.cases.models import Case
     from erhvervskontakt.catalogue.models import Department
     from erhvervskontakt.common import clock
-    from erhvervskontakt.measures import selectors
+    from erhvervskontakt.measures import selectors, trends
     from erhvervskontakt.measures.aggregates import tuned
     from erhvervskontakt.measures.filters import MeasureFilter
     from erhvervskontakt.surveys import selectors as surveys
@@ -115,6 +116,13 @@ def main() -> int:
         ("processing_times", selectors.processing_times),
         ("promise_dashboard (all)", selectors.promise_dashboard),
         ("satisfaction (surveys)", satisfaction),
+        # The tiles' last 12 months (issue 14), beside the dashboard above as its baseline.
+        (
+            "trends: open cases",
+            lambda f: trends._open_cases(trends.trend_filter(f), trends.months_up_to(f.end)),
+        ),
+        ("trends (all tiles)", trends.trends),
+        ("coordinator_open_counts", lambda f: selectors_cases.coordinator_open_counts()),
     ]
     print(f"{total:,} cases on {connection.vendor}; today {today}; {args.runs} runs each")
     print(f"{'filter':<24} {'selector':<26} {'p50 ms':>8} {'p95 ms':>8} {'SELECTs':>8}")

@@ -748,3 +748,9 @@ def unread_messages_by_case(*, user: User, case_ids: Sequence[int]) -> dict[int,
         .order_by()
     )
     return {row["case_id"]: row["n"] for row in rows}
+
+
+def timeline_version() -> int:
+    """The newest timeline event's id: every change of a case writes one, so a cached figure
+    keyed by it is never stale (the primary key answers at once)."""
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from erhvervskontakt.cases.models import Deliverable
+from erhvervskontakt.cases.models import Deliverable, Event
 from erhvervskontakt.measures.filters import MeasureFilter
 from erhvervskontakt.measures.models import Kpi, Target
 from erhvervskontakt.measures.trends import kpi_targets, months_up_to, trends
@@ -126,6 +127,7 @@ def test_the_tiles_add_no_queries_as_the_cases_grow(make_case, karen, today):
     client = client_for(karen)
     make_case(received=d(11, 2), screened_on=d(11, 3), screening_working_days=1)
     client.get(URL)  # warm the session and the catalogue
+    cache.clear()  # the trends are cached while nothing happens: count them computed
     with CaptureQueriesContext(connection) as few:
         assert client.get(URL).status_code == 200
     for month in range(1, 12):
@@ -140,6 +142,24 @@ def test_the_tiles_add_no_queries_as_the_cases_grow(make_case, karen, today):
             service_target_met=True,
         )
 
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         assert client.get(URL).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_trends_are_kept_while_nothing_happens_and_read_again_after_a_change(
+    make_case, karen, today
+):
+    client = client_for(karen)
+    case = make_case(received=d(11, 2), screened_on=d(11, 3), screening_working_days=1)
+    with CaptureQueriesContext(connection) as first:
+        client.get(URL)
+    with CaptureQueriesContext(connection) as again:
+        client.get(URL)
+    assert len(again) <= len(first) - 5  # the 12 months' queries are not run again
+
+    Event.objects.create(case=case, at=at(d(12, 2)), kind="message", text="Ny besked.")
+    with CaptureQueriesContext(connection) as changed:
+        client.get(URL)
+    assert len(changed) >= len(again) + 5  # a change: the months are read afresh
