@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from erhvervskontakt.api.urls import api, not_found
 from erhvervskontakt.public import urls as public
 from erhvervskontakt.web import health
+from erhvervskontakt.web.ratelimit import throttled_login
 
 admin.site.site_header = "Erhvervskontakt – administration"
 admin.site.site_title = "Erhvervskontakt"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", not_found),
+    # The administration's login under the same failure limits as every other login.
+    path("admin/login/", throttled_login("admin", "web/login_blocked.html")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("medarbejder/", include("erhvervskontakt.workbench.urls")),

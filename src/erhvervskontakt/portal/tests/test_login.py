@@ -7,7 +7,7 @@ from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Membership
-from erhvervskontakt.portal.ratelimit import LoginThrottle
+from erhvervskontakt.web.ratelimit import LoginThrottle
 
 pytestmark = pytest.mark.django_db
 

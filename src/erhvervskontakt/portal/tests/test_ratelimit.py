@@ -6,7 +6,7 @@ import datetime as dt
 
 import time_machine
 
-from erhvervskontakt.portal.ratelimit import LoginThrottle
+from erhvervskontakt.web.ratelimit import LoginThrottle
 
 
 def test_five_failures_block_the_account_from_that_address() -> None:

@@ -41,6 +41,9 @@ from .inquiry import step_list
 LIST_FILTERS = {"aabne": True, "afsluttede": False, "alle": None}
 
 
+MAX_PAGE = 100_000
+
+
 @require_GET
 @business_user_required
 def case_list_view(request: HttpRequest, acting: Acting) -> HttpResponse:
@@ -49,7 +52,8 @@ def case_list_view(request: HttpRequest, acting: Acting) -> HttpResponse:
     if shown not in LIST_FILTERS:
         shown = "aabne"
     try:
-        page = max(1, int(request.GET.get("side", "1")))
+        # Bounded, so the SQL OFFSET fits a 64-bit integer on every database.
+        page = min(max(1, int(request.GET.get("side", "1"))), MAX_PAGE)
     except ValueError:
         page = 1
     result = case_list(

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from erhvervskontakt.web.access import Acting, acting_for, business_user_required, switch_business
 from erhvervskontakt.web.pages import render_page, safe_next
+from erhvervskontakt.web.ratelimit import LoginThrottle
 
 from ..forms import (
     FormErrors,
 )
-from ..ratelimit import LoginThrottle
 
 
 @require_http_methods(["GET", "POST"])

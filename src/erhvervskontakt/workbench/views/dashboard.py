@@ -203,9 +203,22 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(value) for value in header])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return response
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP's list): a cell people typed
+# (a business name, a title) that starts with one of them is exported with a leading
+# apostrophe, which Excel and LibreOffice show as text and never run.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell a spreadsheet shows and never runs (numbers as they are)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 @staff_required

@@ -7,20 +7,20 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from erhvervskontakt.web.access import can_coordinate, is_workbench_user, staff_required
-from erhvervskontakt.web.pages import render_page
+from erhvervskontakt.web.pages import render_page, safe_next
+from erhvervskontakt.web.ratelimit import throttled_login
 
 
 @require_http_methods(["GET", "POST"])
+@throttled_login("workbench", "web/login_blocked.html")
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Staff log in with username and password (Django auth); business users are refused."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    """Staff log in with username and password (Django auth); business users are refused.
+    Failures are limited as on the portal (``web.ratelimit``): staff see every business."""
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     form = AuthenticationForm(request, data=request.POST or None)
     error = ""
     if request.method == "POST":
