@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -119,19 +118,6 @@ def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
         f"Forespørgslen er for stor; en JSON-forespørgsel må højst fylde {limit // 1024} KB.",
         "too_large",
         {"body": "Forespørgslen er for stor."},
-    )
-
-
-@api.exception_handler(MultiPartParserError)
-def malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
-    """A multipart body the parser cannot read (no boundary, cut off): the client's error."""
-    return _error(
-        request,
-        400,
-        "Indholdet kan ikke læses som multipart/form-data (mangler der en boundary?). "
-        "Send filen i feltet »file«.",
-        "malformed_multipart",
-        {"file": "Indholdet kan ikke læses som multipart/form-data."},
     )
 
 
