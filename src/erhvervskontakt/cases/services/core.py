@@ -43,11 +43,13 @@ def _event(
     *,
     business_text: str = "",
     business_args: dict[str, Any] | None = None,
+    internal: bool = False,
     **data: Any,
 ) -> Event:
     """A timeline entry: ``text`` is the full log staff read; ``business_text`` is what the
     business reads in its case history, written for it (empty: the business does not see
-    the event). See ``business_line`` for ``business_args``."""
+    the event). See ``business_line`` for ``business_args``. ``internal``: an entry about
+    something only staff see (an internal note, a task's result)."""
     line, kept = business_line(business_text, business_args)
     return Event.objects.create(
         case=case,
@@ -58,6 +60,7 @@ def _event(
         business_text=line,
         business_data=kept,
         data=data,
+        internal=internal,
     )
 
 

@@ -12,7 +12,7 @@ from erhvervskontakt.common import announcements, clock
 from erhvervskontakt.common.errors import Forbidden, IllegalTransition, ValidationFailed
 
 from ..announcements import CaseChanged
-from ..models import Case, CaseStatus, Event, Message, Task
+from ..models import Case, CaseStatus, Message, Task
 from .core import _event, _lock, _require_access, _save
 
 # --- messages ----------------------------------------------------------------------------
@@ -46,9 +46,7 @@ def case_message_post(*, case: Case, actor: User, body: str, internal: bool = Fa
         summary = f"Besked fra kommunen ({actor.display_name})."
     else:
         summary = "Besked fra virksomheden."
-    event = _event(case, "message", actor, summary, message=message.pk)
-    if internal:
-        Event.objects.filter(pk=event.pk).update(internal=True)
+    _event(case, "message", actor, summary, internal=internal, message=message.pk)
     _save(case)
     if actor.is_staff and not internal:
         announcements.announce(CaseChanged(kind="staff_message", case=case.pk, message=message.pk))
@@ -97,13 +95,13 @@ def case_messages_mark_read(*, case: Case, actor: User) -> int:
         read_at=moment, read_by=actor
     )
     if read:
-        event = _event(
+        _event(
             case,
             "messages_read",
             actor,
             f"{read} besked{'er' if read > 1 else ''} fra virksomheden læst af "
             f"{actor.display_name}.",
+            internal=True,
             messages=ids,
         )
-        Event.objects.filter(pk=event.pk).update(internal=True)
     return read

@@ -70,13 +70,6 @@ def _require(task: Task, actor: User, action: str) -> None:
     raise IllegalTransition(f"Opgaven er {Task.Status(task.status).label.lower()}.")
 
 
-def _internal_event(case: Case, kind: str, actor: User, text: str, **data: Any) -> Event:
-    """A timeline entry only staff read (the business's history never shows it)."""
-    return Event.objects.create(
-        case=case, at=clock.now(), kind=kind, actor=actor, text=text, data=data, internal=True
-    )
-
-
 def _save_task(task: Task, *fields: str) -> None:
     task.version = F("version") + 1
     task.save(update_fields=[*fields, "version"])
@@ -249,7 +242,7 @@ def task_complete(
         )
     else:
         # The result is the department's own conclusion: only staff read the entry.
-        _internal_event(case, "task_done", actor, log, **data)
+        _event(case, "task_done", actor, log, internal=True, **data)
     delivered = _deliver_answer_lines(case, task, actor, document) if deliver_answer else []
     if delivered or document is not None:
         _save(case)  # the case's plan or documents changed: forms that showed it are stale
@@ -273,12 +266,13 @@ def task_reopen(
     task.done_at = None
     task.done_by = None
     _save_task(task, "status", "done_at", "done_by")
-    _internal_event(
+    _event(
         case,
         "task_reopened",
         actor,
         f"Opgaven for {task.department.name} er genåbnet ({actor.display_name}). "
         f"Begrundelse: {text}",
+        internal=True,
         task=task.pk,
         reason=text,
     )
