@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.accounts.services import api_token_create
@@ -63,6 +64,19 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded documents go to a throw-away directory, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], Client]:
+    """``client_for(user)``: a test client logged in as ``user`` (anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
 
 
 @pytest.fixture

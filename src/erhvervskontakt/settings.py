@@ -81,21 +81,27 @@ INSTALLED_APPS = [
     "erhvervskontakt.measures",
     "erhvervskontakt.surveys",
     "erhvervskontakt.inspections",
+    "erhvervskontakt.audit",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API docs from static files (no CDN, no inline script: CSP)
 ]
 
 MIDDLEWARE = [
     "erhvervskontakt.common.middleware.RequestIdMiddleware",
+    "erhvervskontakt.web.security.ContentSecurityPolicyMiddleware",
     "erhvervskontakt.common.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "erhvervskontakt.web.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "erhvervskontakt.notifications.middleware.SiteOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "erhvervskontakt.common.middleware.RefuseNulCharactersMiddleware",
+    "erhvervskontakt.web.readlog.AdminReadLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -207,11 +213,48 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Security headers and cookies, the same in development and tests as in production (so the
+# browser suite proves the pages work under them); only what needs HTTPS waits for DEBUG off.
+# No script reads a cookie: htmx posts forms that carry {% csrf_token %}, so the CSRF cookie
+# is HttpOnly too.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp, web/security.py): everything from our own origin, no
+# inline script or style (templates load static files; htmx's own indicator style is off in
+# the page's htmx-config), no plugins, never framed. A view may set a stricter one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    # TLS ends at the proxy, which says so in X-Forwarded-Proto; plain HTTP is redirected,
+    # except the load balancer's health check.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # HSTS: a year, subdomains included. Preload is on (the header only consents; the domain
+    # is on browsers' lists only once submitted); SECURE_HSTS_PRELOAD=false takes it out.
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Background work: django-tasks (the API that became Django 6's ``django.tasks``). The database
 # backend is the default and needs no broker (``manage.py worker`` runs the queue and the
@@ -282,3 +325,6 @@ LOGGING = {
 # The dashboard's covering indexes (INCLUDE) are PostgreSQL's; SQLite builds the same indexes
 # without the carried columns, which is what we want there (decision 8).
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+if not DEBUG and not SECURE_HSTS_PRELOAD:
+    # Preload turned off on purpose (SECURE_HSTS_PRELOAD=false): not a warning any more.
+    SILENCED_SYSTEM_CHECKS += ["security.W021"]

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -10,6 +9,9 @@ from erhvervskontakt.web.ratelimit import throttled_login
 admin.site.site_header = "Erhvervskontakt – administration"
 admin.site.site_title = "Erhvervskontakt"
 admin.site.index_title = "Administration"
+
+# A server error: the generic page with the request id (web/errors.py).
+handler500 = "erhvervskontakt.web.errors.server_error"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -26,7 +28,5 @@ urlpatterns = [
     path("", include("erhvervskontakt.portal.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Documents are never served from MEDIA_ROOT by URL, not even in development (``make run``):
+# only the views that check who may see them serve them (web/files.py).

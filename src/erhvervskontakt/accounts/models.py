@@ -83,3 +83,52 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class LoginLockout(models.Model):
+    """A login that was locked after too many failed attempts (spærring): one row per lock,
+    written when the lock starts (never per failure, so an attack does not load the
+    database). The counts themselves live in the shared cache (``accounts.lockouts``).
+    Rows are never deleted; an administrator clears a lock, which records who and when."""
+
+    class Scope(models.TextChoices):
+        PORTAL = "portal", "Portalen"
+        WORKBENCH = "workbench", "Arbejdsbordet"
+        ADMIN = "admin", "Administrationen"
+        API = "api", "API'et"
+
+    class Kind(models.TextChoices):
+        ACCOUNT = "account", "Bruger fra én adresse"
+        ADDRESS = "address", "Hele adressen"
+
+    scope = models.CharField("login", max_length=20, choices=Scope.choices)
+    kind = models.CharField("spærret", max_length=20, choices=Kind.choices)
+    username = models.CharField(
+        "brugernavn",
+        max_length=254,
+        blank=True,
+        help_text="Som det blev skrevet (for API'et: nøglens første tegn, aldrig hele nøglen).",
+    )
+    ip = models.CharField("IP-adresse", max_length=45)
+    failures = models.PositiveIntegerField("forkerte forsøg")
+    locked_at = models.DateTimeField("spærret fra", db_index=True)
+    locked_until = models.DateTimeField("spærret til")
+    cleared_at = models.DateTimeField("ophævet", null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        User,
+        verbose_name="ophævet af",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "login-spærring"
+        verbose_name_plural = "login-spærringer"
+        ordering = ["-locked_at", "-id"]
+        indexes = [models.Index(fields=["locked_until"], name="loginlockout_until")]
+
+    def __str__(self) -> str:
+        who = self.username or self.ip
+        return f"{self.get_scope_display()}: {who} ({self.locked_at:%Y-%m-%d %H:%M})"

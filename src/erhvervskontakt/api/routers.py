@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from erhvervskontakt.accounts.models import User
@@ -23,6 +23,7 @@ from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.selectors import service_type_list
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import ValidationFailed
+from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from . import schemas
 from .presenters import business_out, case_detail, case_summary
@@ -31,15 +32,14 @@ public = Router(tags=["Katalog og kalender"])
 cases = Router(tags=["Sager"])
 businesses = Router(tags=["Virksomheder"])
 
-ERRORS: dict[int, Any] = {
-    400: schemas.ErrorOut,
-    401: schemas.ErrorOut,
-    403: schemas.ErrorOut,
-    404: schemas.ErrorOut,
-    409: schemas.ErrorOut,
-    413: schemas.ErrorOut,
-    422: schemas.ErrorOut,
-}
+# Every error an operation can answer, all in the one error shape (api.urls): 400 unreadable
+# body, 401 no or bad token, 403 not yours to do, 404 unknown or not yours to see, 409 not in
+# this state, 413 too large, 422 invalid input, 429 too many attempts, 500 unexpected (with the
+# request id to report), 503 the database or storage is down for a moment (Retry-After).
+PUBLIC_ERRORS: dict[int, Any] = dict.fromkeys((400, 404, 413, 422, 429, 500, 503), schemas.ErrorOut)
+ERRORS: dict[int, Any] = dict.fromkeys(
+    (400, 401, 403, 404, 409, 413, 422, 429, 500, 503), schemas.ErrorOut
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -53,7 +53,9 @@ def _idempotency_key(request: HttpRequest) -> str | None:
     return key
 
 
-@public.get("/service-types", response=list[schemas.ServiceTypeOut], auth=None)
+@public.get(
+    "/service-types", response={200: list[schemas.ServiceTypeOut], **PUBLIC_ERRORS}, auth=None
+)
 def list_service_types(request: HttpRequest) -> list[dict[str, Any]]:
     """The public service catalogue with each service type's requirements and targets."""
     return [
@@ -85,13 +87,13 @@ def list_service_types(request: HttpRequest) -> list[dict[str, Any]]:
 
 @public.get(
     "/calendar/add-working-days",
-    response={200: schemas.WorkingDaysOut, 422: schemas.ErrorOut},
+    response={200: schemas.WorkingDaysOut, **PUBLIC_ERRORS},
     auth=None,
 )
-def add_working_days(request: HttpRequest, start: dt.date, days: int) -> dict[str, Any]:
+def add_working_days(
+    request: HttpRequest, start: schemas.CalendarDate, days: int = Query(..., ge=0, le=2000)
+) -> dict[str, Any]:
     """The N-th working day strictly after ``start`` (weekends, holidays, closing days skipped)."""
-    if not 0 <= days <= 2000:
-        raise ValidationFailed.field("days", "days skal være mellem 0 og 2000.")
     try:
         date = working_calendar().add_working_days(start, days)
     except OverflowError:
@@ -128,11 +130,12 @@ def submit_inquiry(
 
 
 @cases.get("/cases", response={200: schemas.CasePageOut, **ERRORS})
+@decorate_view(logs_personal_data(use="api_read", purpose="case_handling", lists=True))
 def list_cases(
     request: HttpRequest,
-    status: str | None = None,
-    cvr: str | None = None,
-    coordinator: schemas.Text | None = None,
+    status: schemas.CaseStatusCode | None = None,
+    cvr: schemas.Cvr | None = None,
+    coordinator: schemas.Username | None = None,
     overdue: bool | None = None,
     limit: int = Query(50, ge=1, le=200),
     # Bounded so the SQL OFFSET fits a 64-bit integer on every database.
@@ -153,9 +156,12 @@ def list_cases(
 
 
 @cases.get("/cases/{reference}", response={200: schemas.CaseOut, **ERRORS})
-def get_case(request: HttpRequest, reference: schemas.Text) -> dict[str, Any]:
+@decorate_view(logs_personal_data(use="api_read", purpose="case_handling"))
+def get_case(request: HttpRequest, reference: schemas.Reference) -> dict[str, Any]:
     user = _user(request)
-    return case_detail(case_get(user=user, reference=reference), clock.today(), staff=user.is_staff)
+    case = case_get(user=user, reference=reference)
+    read_subject(request, case=case)
+    return case_detail(case, clock.today(), staff=user.is_staff)
 
 
 def _detail(case: Any) -> dict[str, Any]:
@@ -164,7 +170,7 @@ def _detail(case: Any) -> dict[str, Any]:
 
 @cases.post("/cases/{reference}/screening", response={200: schemas.CaseOut, **ERRORS})
 def screen_case(
-    request: HttpRequest, reference: schemas.Text, payload: schemas.ScreeningIn
+    request: HttpRequest, reference: schemas.Reference, payload: schemas.ScreeningIn
 ) -> dict[str, Any]:
     """Screen the inquiry (staff): completeness, coordinator, estimate, delivery plan."""
     user = _user(request)
@@ -176,7 +182,7 @@ def screen_case(
 
 @cases.post("/cases/{reference}/answers", response={200: schemas.CaseOut, **ERRORS})
 def supply_answers(
-    request: HttpRequest, reference: schemas.Text, payload: schemas.AnswersIn
+    request: HttpRequest, reference: schemas.Reference, payload: schemas.AnswersIn
 ) -> dict[str, Any]:
     """Answer questions of the case (e.g. what screening found missing)."""
     user = _user(request)
@@ -187,7 +193,7 @@ def supply_answers(
 @cases.post("/cases/{reference}/documents", response={201: schemas.CaseOut, **ERRORS})
 def add_document(
     request: HttpRequest,
-    reference: schemas.Text,
+    reference: schemas.Reference,
     file: File[UploadedFile],
     requirement: Form[str] = "",
 ) -> Status:
@@ -200,7 +206,7 @@ def add_document(
 
 @cases.post("/cases/{reference}/decision", response={200: schemas.CaseOut, **ERRORS})
 def record_decision(
-    request: HttpRequest, reference: schemas.Text, payload: schemas.DecisionIn
+    request: HttpRequest, reference: schemas.Reference, payload: schemas.DecisionIn
 ) -> dict[str, Any]:
     """The municipality's answer is delivered (staff): the case becomes answered."""
     user = _user(request)
@@ -210,7 +216,7 @@ def record_decision(
 
 @cases.post("/cases/{reference}/close", response={200: schemas.CaseOut, **ERRORS})
 def close_case(
-    request: HttpRequest, reference: schemas.Text, payload: schemas.NoteIn | None = None
+    request: HttpRequest, reference: schemas.Reference, payload: schemas.NoteIn | None = None
 ) -> dict[str, Any]:
     user = _user(request)
     case = case_get(user=user, reference=reference)
@@ -220,7 +226,7 @@ def close_case(
 
 @cases.post("/cases/{reference}/withdraw", response={200: schemas.CaseOut, **ERRORS})
 def withdraw_case(
-    request: HttpRequest, reference: schemas.Text, payload: schemas.WithdrawIn | None = None
+    request: HttpRequest, reference: schemas.Reference, payload: schemas.WithdrawIn | None = None
 ) -> dict[str, Any]:
     user = _user(request)
     case = case_get(user=user, reference=reference)
@@ -229,5 +235,8 @@ def withdraw_case(
 
 
 @businesses.get("/businesses/{cvr}", response={200: schemas.BusinessOut, **ERRORS})
-def get_business(request: HttpRequest, cvr: str) -> dict[str, Any]:
-    return business_out(business_get(user=_user(request), cvr=cvr))
+@decorate_view(logs_personal_data(use="api_read", purpose="case_handling"))
+def get_business(request: HttpRequest, cvr: schemas.Cvr) -> dict[str, Any]:
+    business = business_get(user=_user(request), cvr=cvr)
+    read_subject(request, business=business)
+    return business_out(business)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -34,6 +34,74 @@ def _storable(value: Any) -> Any:
 # A path or query parameter that reaches a database lookup.
 Text = Annotated[str, AfterValidator(_storable)]
 
+# What businesses.cvr.normalise_cvr accepts and the API lets through: 8 digits, the first not
+# 0, optionally grouped by single spaces and after "DK" (e.g. "DK 1358 5628"). The modulus-11
+# check digit cannot be written as a pattern; the custom format ``dk-cvr`` names it.
+CVR_PATTERN = r"^(?:DK ?)?[1-9](?: ?[0-9]){7}$"
+CVR_DESCRIPTION = (
+    "CVR-nummer: 8 cifre med gyldigt kontrolciffer (modulus 11); mellemrum mellem cifrene "
+    "og DK foran accepteres."
+)
+Cvr = Annotated[
+    str,
+    Field(
+        pattern=CVR_PATTERN,
+        max_length=14,
+        description=CVR_DESCRIPTION,
+        json_schema_extra={"format": "dk-cvr"},
+        examples=["13585628"],
+    ),
+]
+
+
+# A staff member's user name as Django allows it (letters, digits and @.+-_; at most 150).
+USERNAME_PATTERN = r"^[\w.@+-]*$"
+Username = Annotated[
+    str, Field(max_length=150, pattern=USERNAME_PATTERN), AfterValidator(_storable)
+]
+
+# Free text: no NUL (no database stores it; _storable refuses it at the edge).
+NO_NUL = r"^[^\x00]*$"
+# Free text that must say something: one character that is neither NUL nor white space as
+# Python's str.strip() sees it (the services strip before they check), written out so
+# every regex engine (the schema's reader, pydantic's, Python's) agrees.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SOME_TEXT = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+
+# A case reference as the intake numbers them (EK-<year>-<number of the year>); looked up
+# in capitals with surrounding white space stripped, so those are accepted too.
+REFERENCE_PATTERN = rf"^[{_SPACE}]*[Ee][Kk]-[0-9]{{4}}-[0-9]{{5,8}}[{_SPACE}]*$"
+Reference = Annotated[
+    str,
+    Field(pattern=REFERENCE_PATTERN, examples=["EK-2026-00001"]),
+    AfterValidator(_storable),
+]
+
+CaseStatusCode = Literal[
+    "received", "in_progress", "awaiting_business", "answered", "closed", "withdrawn"
+]
+InputChannel = Literal["portal", "api", "email", "phone", "letter", "meeting"]
+ChannelCode = Literal["portal", "api", "email", "phone", "letter", "meeting", "inspection"]
+ServiceTypeCode = Annotated[
+    str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=60, description="Ydelseskode")
+]
+
+
+def _before_year_9000(value: dt.date) -> dt.date:
+    """Working days are counted up to year 9999; a start after 8999 may run past it."""
+    if value.year > 8999:
+        raise PydanticCustomError("date_range", "Datoen skal ligge før år 9000.")
+    return value
+
+
+CalendarDate = Annotated[
+    dt.date,
+    AfterValidator(_before_year_9000),
+    WithJsonSchema(
+        {"type": "string", "format": "date", "pattern": r"^[0-8][0-9]{3}-[0-9]{2}-[0-9]{2}$"}
+    ),
+]
+
 
 def _in_utc(value: dt.datetime) -> dt.datetime:
     """The same instant in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL ±15:59."""
@@ -47,6 +115,13 @@ def _in_utc(value: dt.datetime) -> dt.datetime:
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
+
+    # A list before its items' own checks, so unstorable text in it is named by the field
+    # (``service_types``), not by an item's pattern.
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable_list(cls, value: Any) -> Any:
+        return _storable(value) if isinstance(value, list | tuple) else value
 
     @field_validator("*")
     @classmethod
@@ -131,7 +206,7 @@ class TaskOut(Schema):
     department: str
     service_type: str | None
     service_types: list[str]
-    status: str
+    status: Literal["open", "in_progress", "done", "cancelled"]
     assignee: str | None
 
 
@@ -144,10 +219,10 @@ class EventOut(Schema):
 
 class CaseSummaryOut(Schema):
     reference: str
-    status: str
+    status: CaseStatusCode
     business: BusinessRef
     service_types: list[str]
-    channel: str
+    channel: ChannelCode
     received_at: dt.datetime
     screening_due: dt.date
     screened_at: dt.datetime | None
@@ -173,42 +248,48 @@ class CasePageOut(Schema):
 
 
 class ContactIn(Strict):
-    name: str = Field(max_length=150)
-    email: str = Field(max_length=254)
-    phone: str | None = Field(default=None, max_length=30)
+    name: str = Field(min_length=1, max_length=150, pattern=SOME_TEXT)
+    email: str = Field(max_length=254, json_schema_extra={"format": "email"})
+    phone: str | None = Field(default=None, max_length=30, pattern=NO_NUL)
 
 
 class InquiryIn(Strict):
-    cvr: str = Field(description="8 cifre; mellemrum og DK foran accepteres", examples=["13585628"])
-    business_name: str | None = Field(default=None, max_length=200)
+    cvr: Cvr
+    business_name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
     contact: ContactIn
-    service_types: list[str] = Field(description="Ydelseskoder fra /service-types")
-    description: str
-    answers: dict[str, Any] | None = None
-    channel: Literal["portal", "api", "email", "phone", "letter", "meeting"] | None = Field(
-        default=None, description="Kun medarbejdere"
+    service_types: list[ServiceTypeCode] = Field(
+        min_length=1, description="Ydelseskoder fra /service-types"
     )
+    description: str = Field(min_length=1, max_length=10_000, pattern=SOME_TEXT)
+    answers: dict[str, Any] | None = Field(
+        default=None,
+        description="Svar på ydelsernes spørgsmål: nøgle og type som i /service-types",
+    )
+    channel: InputChannel | None = Field(default=None, description="Kun medarbejdere")
     received_at: Annotated[dt.datetime, AfterValidator(_in_utc)] | None = Field(
         default=None, description="Kun medarbejdere; ISO 8601 med tidszone"
     )
 
 
 class ScreeningIn(Strict):
-    coordinator: str | None = Field(default=None, description="Brugernavn på en tovholder")
-    note: str | None = Field(default=None, max_length=2000)
+    coordinator: Username | None = Field(default=None, description="Brugernavn på en tovholder")
+    note: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
 
 
 class AnswersIn(Strict):
-    answers: dict[str, Any]
+    answers: dict[str, Any] = Field(
+        min_length=1,
+        description="Svar på sagens spørgsmål: nøgle og type som i /service-types",
+    )
 
 
 class DecisionIn(Strict):
-    summary: str
+    summary: str = Field(min_length=1, max_length=10_000, pattern=SOME_TEXT)
 
 
 class NoteIn(Strict):
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
 
 
 class WithdrawIn(Strict):
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)

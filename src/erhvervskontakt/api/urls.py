@@ -7,20 +7,38 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from erhvervskontakt.catalogue.selectors import service_type_list
+from erhvervskontakt.common.database import RETRY_AFTER_SECONDS, database_unavailable
 from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.common.middleware import current_request_id
 
-from .auth import BearerToken
+from .auth import BearerToken, TokenLockout
 from .routers import businesses, cases, public
 
 logger = logging.getLogger("erhvervskontakt.api")
 
-api = NinjaAPI(
+
+class _Api(NinjaAPI):
+    """The OpenAPI document names the service type codes an inquiry may ask for: they are
+    the catalogue's (kept by the administrator), so they are read when the document is."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        codes = list(service_type_list().order_by("code").values_list("code", flat=True))
+        inquiry = schema.get("components", {}).get("schemas", {}).get("InquiryIn")
+        if codes and inquiry:
+            inquiry["properties"]["service_types"]["items"]["enum"] = codes
+        return schema
+
+
+api = _Api(
     title="Erhvervskontakt API",
     version="1",
     description=(
@@ -81,6 +99,9 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
             message = "Ukendt felt."
         elif kind in {"json_invalid", "value_error.jsondecode"}:
             message = "Indholdet er ikke gyldig JSON."
+        elif kind == "string_pattern_mismatch":
+            pattern = item.get("ctx", {}).get("pattern", "")
+            message = f"Værdien har ikke den tilladte form (mønster {pattern}; se /api/v1/docs)."
         else:
             message = str(item.get("msg", "Ugyldig værdi."))
         errors.setdefault(field, message)
@@ -93,6 +114,14 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
         request, 401, "Log ind med en API-nøgle: Authorization: Bearer <token>.", "unauthorized"
     )
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TokenLockout)
+def token_lockout(request: HttpRequest, exc: TokenLockout) -> HttpResponse:
+    """Too many bad tokens from this address (``api.auth``): 429 until the lock ends."""
+    response = _error(request, 429, exc.detail, "too_many_attempts")
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 
@@ -119,6 +148,39 @@ def request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpRespons
         "too_large",
         {"body": "Forespørgslen er for stor."},
     )
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A multipart body the parser cannot read (no boundary, cut off): the client's error."""
+    return _error(
+        request,
+        400,
+        "Indholdet kan ikke læses som multipart/form-data (mangler der en boundary?). "
+        "Send filen i feltet »file«.",
+        "malformed_multipart",
+        {"file": "Indholdet kan ikke læses som multipart/form-data."},
+    )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_out_of_reach(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database cannot be reached (restarting, cut off): 503 with ``Retry-After``, and
+    the client sends the same request again (with the same Idempotency-Key) later. Django
+    closes the broken connection when the request ends; a mistake in a query stays a 500."""
+    if not database_unavailable(exc):
+        return unexpected_error(request, exc)
+    logger.warning("Database out of reach in %s %s: %s", request.method, request.path, exc)
+    response = _error(
+        request,
+        503,
+        "Tjenesten kan ikke nå sine data lige nu. Prøv igen om lidt; send en henvendelse igen "
+        "med samme Idempotency-Key, så bliver den kun oprettet én gang.",
+        "unavailable",
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Exception)

@@ -1,8 +1,13 @@
 """Cases in the admin are read-only: every change goes through the services (and the timeline)."""
 
-from django.contrib import admin
+from typing import Any
 
-from .models import Case, Deliverable, Event, Task
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import Case, Deliverable, Event, Message, RetentionRun, Task
+from .services.retention import message_mark_personal_data
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -58,3 +63,82 @@ class CaseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """The record of every retention run (``manage.py apply_retention``, the daily sweep)."""
+
+    list_display = ["started_at", "finished_at", "dry_run", "actor", "cases_count"]
+    list_filter = ["dry_run"]
+    fields = readonly_fields = (
+        "started_at",
+        "finished_at",
+        "dry_run",
+        "actor",
+        "cases_count",
+        "summary",
+    )
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _mark(request: HttpRequest, queryset: QuerySet[Message], *, contains: bool) -> int:
+    changed = 0
+    for message in queryset.select_related("case"):
+        if message.contains_personal_data != contains:
+            message_mark_personal_data(message=message, actor=request.user, contains=contains)  # type: ignore[arg-type]
+            changed += 1
+    return changed
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Messages are read-only here; an administrator can mark the ones that hold personal
+    data beyond the contact's details, so retention replaces their whole text."""
+
+    list_display = ["case", "created_at", "author", "internal", "contains_personal_data"]
+    list_filter = ["contains_personal_data", "internal"]
+    search_fields = ["case__reference"]
+    list_select_related = ["case", "author"]
+    fields = readonly_fields = (
+        "case",
+        "author",
+        "created_at",
+        "internal",
+        "contains_personal_data",
+        "body",
+    )
+    actions = ["mark_personal_data", "unmark_personal_data"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The list's actions only (they go through the service); a message itself is never
+        # edited here.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="Markér: indeholder personoplysninger", permissions=["change"])
+    def mark_personal_data(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        changed = _mark(request, queryset, contains=True)
+        self.message_user(request, f"{changed} besked(er) markeret.", messages.SUCCESS)
+
+    @admin.action(
+        description="Fjern markeringen: indeholder personoplysninger", permissions=["change"]
+    )
+    def unmark_personal_data(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        changed = _mark(request, queryset, contains=False)
+        self.message_user(request, f"{changed} besked(er) ikke længere markeret.", messages.SUCCESS)

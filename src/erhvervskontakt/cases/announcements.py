@@ -26,3 +26,16 @@ class CaseChanged(Announcement):
     case: int
     message: int | None = None
     event: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CaseAnonymised(Announcement):
+    """Retention anonymised case ``case``'s contact person (``cases.services.retention``):
+    the apps that keep copies of the contact's data (the e-mail outbox, survey invitations)
+    take it out of their rows too. ``name``, ``email`` and ``phone`` are what the case held
+    before; they travel in memory only."""
+
+    case: int
+    name: str
+    email: str
+    phone: str

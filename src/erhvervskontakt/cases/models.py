@@ -573,6 +573,14 @@ class Message(models.Model):
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Set by staff when the text holds personal data beyond the contact details (a CPR
+    # number, health, a private address): retention then replaces the whole text, not only
+    # the contact's name, e-mail and phone (``cases.services.retention``).
+    contains_personal_data = models.BooleanField(
+        "indeholder personoplysninger",
+        default=False,
+        help_text="Hele teksten anonymiseres, når sagens opbevaringsfrist er udløbet.",
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -636,3 +644,33 @@ class DraftDocument(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+
+
+class RetentionRun(models.Model):
+    """One run of the retention rule (``cases.services.retention``): what it anonymised, or
+    with ``dry_run`` what it would have. Kept as the record that the rule was applied."""
+
+    started_at = models.DateTimeField("startet")
+    finished_at = models.DateTimeField(
+        "færdig", null=True, blank=True, help_text="Tom: kørslen blev afbrudt."
+    )
+    dry_run = models.BooleanField("prøvekørsel", default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="startet af",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Tom: systemet (den daglige kørsel eller kommandoen).",
+    )
+    cases_count = models.PositiveIntegerField("sager", default=0)
+    summary = models.JSONField("resumé", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = "anonymiseringskørsel"
+        verbose_name_plural = "anonymiseringskørsler"
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M}{' (prøve)' if self.dry_run else ''}"

@@ -5,7 +5,12 @@ from .models import Department, Municipality, Requirement, ServiceType
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "screening_working_days", "business_deliverable_working_days"]
+    list_display = [
+        "name",
+        "screening_working_days",
+        "business_deliverable_working_days",
+        "retention_enabled",
+    ]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return not Municipality.objects.exists()
@@ -50,6 +55,7 @@ class ServiceTypeAdmin(admin.ModelAdmin):
         "department",
         "target_working_days",
         "service_target_days",
+        "retention_years",
         "active",
     ]
     list_filter = ["group", "department", "active"]

@@ -60,6 +60,16 @@ class Municipality(models.Model):
         default=SurveyFollowUp.HEAD_OF_UNIT,
         help_text="Hvem får en opgave, når en virksomhed samlet set er utilfreds.",
     )
+    retention_enabled = models.BooleanField(
+        "anonymisér efter opbevaringsfristen",
+        default=False,
+        help_text=(
+            "Til: kontaktpersonens personoplysninger i afsluttede og tilbagetrukne sager "
+            "anonymiseres, når ydelsernes opbevaringsfrist er udløbet (kommandoen "
+            "apply_retention og den daglige kørsel). Sagen, dens dokumenter og tidslinje "
+            "bevares. Sæt først fristerne på ydelserne efter arkivmyndighedens regler."
+        ),
+    )
 
     class Meta:
         verbose_name = "kommune"
@@ -123,6 +133,17 @@ class ServiceType(models.Model):
         help_text="Kalenderdage fra sagen er fuldt oplyst til afgørelse, ventetid fratrukket.",
     )
     kle_code = models.CharField("KLE-nummer", max_length=20, blank=True)
+    retention_years = models.PositiveSmallIntegerField(
+        "opbevaringsfrist (år efter afslutning)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "Så mange år efter, at en sag er afsluttet eller trukket tilbage, anonymiseres "
+            "kontaktpersonens personoplysninger. Har en sag flere ydelser, gælder den længste "
+            "frist. Tom: ingen regel – sager med denne ydelse anonymiseres aldrig."
+        ),
+    )
     active = models.BooleanField("aktiv", default=True)
     requestable = models.BooleanField(
         "kan vælges i henvendelser",

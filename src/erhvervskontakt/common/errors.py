@@ -52,3 +52,10 @@ class NotFound(DomainError):
 class Forbidden(DomainError):
     status_code = 403
     code = "forbidden"
+
+
+class StorageUnavailable(DomainError):
+    """A file could not be written (a full or failing disk): nothing was changed; try later."""
+
+    status_code = 503
+    code = "storage_unavailable"

@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -77,3 +78,59 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+NUL = "\x00"
+NUL_MESSAGE = gettext_lazy(
+    "Teksten indeholder et usynligt nul-tegn (NUL), som ikke kan gemmes. Skriv eller indsæt "
+    "teksten igen uden det."
+)
+
+
+def _nul_in(data: QueryDict) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in data.lists())
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    """A NUL character in what was typed: the query, the form fields (not the files: a PDF
+    holds NUL bytes) or a JSON body (raw or escaped as ``\\u0000``)."""
+    if _nul_in(request.GET):
+        return True
+    content_type = request.content_type or ""
+    if request.method == "POST" and content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        try:
+            fields = request.POST
+        except Exception:  # an unreadable body: the view answers it
+            return False
+        return _nul_in(fields)
+    if content_type == "application/json":
+        try:
+            body = request.body
+        except Exception:
+            return False
+        return b"\x00" in body or b"\\u0000" in body
+    return False
+
+
+class RefuseNulCharactersMiddleware:
+    """NUL characters are refused the same way everywhere, before any view or service sees
+    them: PostgreSQL cannot store one in text (a 500 otherwise), and no person means one.
+    People get a page in Danish (400) and nothing is changed; the API refuses them in its
+    schemas, at the field (422)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The API refuses a NUL itself, at the field it is in (422, its schemas' check).
+        if request.path.startswith("/api/") or not _has_nul(request):
+            return self.get_response(request)
+        return render(
+            request,
+            "400.html",
+            {"message": NUL_MESSAGE, "back": request.path if NUL not in request.path else "/"},
+            status=400,
+        )

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
 from .defaults import VARIABLES
@@ -75,6 +75,21 @@ class NotificationAdmin(admin.ModelAdmin):
             "</iframe>",
             obj.body_html,
         )
+
+    # The e-mail is shown as it was sent, in a sandboxed frame (no script runs in it); the
+    # frame inherits this page's policy, and e-mails are styled inline, so this one admin page
+    # allows inline style. Script stays 'self' only.
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # django-csp's per-response update of the page policy (what its @csp_update sets).
+        response._csp_update = {"style-src": ["'self'", "'unsafe-inline'"]}  # type: ignore[attr-defined]
+        return response
 
     @admin.action(description="Send igen nu")
     def retry_now(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:

@@ -14,11 +14,12 @@ import logging
 
 from django.utils import timezone
 
-from erhvervskontakt.cases.announcements import CaseChanged
+from erhvervskontakt.cases.announcements import CaseAnonymised, CaseChanged
 from erhvervskontakt.inspections.announcements import VisitBooked, VisitReportSent
 
 from . import rules
 from .services import case_mails
+from .services.anonymising import notifications_anonymise_contact
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +62,13 @@ def visit_booked(booked: VisitBooked) -> None:
         case_mails.visit_booked_notify(visit_id=booked.visit, slot_id=booked.slot)
     except Exception:
         logger.exception("Could not record the booking e-mails of visit %s", booked.visit)
+
+
+def case_anonymised(anonymised: CaseAnonymised) -> None:
+    """Retention took the contact out of a case: take it out of the case's e-mails too."""
+    notifications_anonymise_contact(
+        case_id=anonymised.case,
+        name=anonymised.name,
+        email=anonymised.email,
+        phone=anonymised.phone,
+    )

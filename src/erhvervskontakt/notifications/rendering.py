@@ -46,14 +46,35 @@ def stored_wording(kind: str, language: str) -> Wording | None:
     return Wording(row.subject, row.text, row.html) if row else None
 
 
+# What would let a value people typed (a business name, a message) into the HTML part as
+# markup: the HTML part is always autoescaped, and no wording may turn that off.
+_UNESCAPING = re.compile(r"\|\s*(safe|safeseq)\b|{%\s*autoescape\s+off\b")
+
+
+def unescaping_html(html: str) -> str | None:
+    """Why the HTML wording would send typed text unescaped (a ``safe`` filter,
+    ``autoescape off``), or None."""
+    found = _UNESCAPING.search(html)
+    if found is None:
+        return None
+    return (
+        f"»{found.group(0).strip()}« er ikke tilladt: det, virksomheder og medarbejdere "
+        "skriver, skal altid vises som tekst i e-mailen, aldrig som HTML."
+    )
+
+
 def check_wording(subject: str, text: str, html: str) -> dict[str, str]:
-    """Template syntax errors by field (for the admin form); empty when all three compile."""
+    """What is wrong with a wording by field (for the admin form): template syntax errors, and
+    an HTML part that turns escaping off; empty when all three may be used."""
     errors = {}
     for field, source in (("subject", subject), ("text", text), ("html", html)):
         try:
             _ENGINE.from_string(source)
         except TemplateSyntaxError as error:
             errors[field] = f"Skabelonen kan ikke læses: {error}"
+    unsafe = unescaping_html(html)
+    if unsafe and "html" not in errors:
+        errors["html"] = unsafe
     return errors
 
 
@@ -64,6 +85,9 @@ def _tidy_text(text: str) -> str:
 
 
 def _render(wording: Wording, context: dict[str, Any], language: str) -> Rendered:
+    unsafe = unescaping_html(wording.html)
+    if unsafe:  # stored before the admin refused it, or written past the admin
+        raise ValueError(unsafe)
     with translation.override(language):
         raw_subject = _ENGINE.from_string(wording.subject).render(
             Context(context, autoescape=False)

@@ -29,7 +29,7 @@ from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.inspections.models import Visit, VisitSlot
 
 from . import rules
-from .models import Notification
+from .models import Kind, Notification
 
 OPEN_TASK = (Task.Status.OPEN, Task.Status.IN_PROGRESS)
 
@@ -232,6 +232,20 @@ def cases_answered_since(since: dt.datetime) -> QuerySet[Case]:
         .select_related("business", "coordinator")
         .prefetch_related("service_types")
         .order_by("answered_at", "id")
+    )
+
+
+def cases_received_without_receipt(since: dt.datetime) -> list[int]:
+    """Cases received since ``since`` whose receipt was never recorded: the after-commit
+    listener that records it did not run (the database went away between the case's commit
+    and the listener). Inspection visits get no receipt; they are not among them."""
+    receipt = Notification.objects.filter(case_id=OuterRef("pk"), kind=Kind.RECEIPT)
+    return list(
+        Case.objects.filter(received_at__gte=since)
+        .exclude(channel=Channel.INSPECTION)
+        .exclude(Exists(receipt))
+        .order_by("received_at", "id")
+        .values_list("pk", flat=True)[:500]
     )
 
 

@@ -20,6 +20,8 @@ from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks import task_backends
 
+from erhvervskontakt.common.database import database_unavailable
+
 from .services import sweep
 
 logger = logging.getLogger(__name__)
@@ -125,8 +127,11 @@ class Runner:
                     close_old_connections()
             try:
                 ran = drain(max_tasks=50)
-            except Exception:
-                logger.exception("Running the queue failed; trying again")
+            except Exception as error:
+                if database_unavailable(error):  # PostgreSQL restarting: wait it out
+                    logger.warning("The database is out of reach; trying again: %s", error)
+                else:
+                    logger.exception("Running the queue failed; trying again")
                 close_old_connections()
                 ran = 0
             loops += 1

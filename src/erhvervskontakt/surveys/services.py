@@ -294,3 +294,13 @@ def questions_seed_defaults() -> int:
 def questions_deactivate(*, ids: list[int]) -> int:
     """Stop asking these questions; their answers stay (nothing is deleted)."""
     return Question.objects.filter(pk__in=ids, active=True).update(active=False)
+
+
+@transaction.atomic
+def invitations_anonymise_contact(*, case_id: int, email: str) -> int:
+    """Retention anonymised the case's contact (``cases.announcements.CaseAnonymised``):
+    the survey invitations sent to that contact forget the address. The answers, which are
+    counted in the satisfaction figures, hold no contact data and stay."""
+    if not email:
+        return 0
+    return Invitation.objects.filter(case_id=case_id, email__iexact=email.strip()).update(email="")

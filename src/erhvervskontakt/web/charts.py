@@ -173,8 +173,8 @@ def sparkline(
             cx, cy = xy.split(",")
             parts.append(format_html('<circle cx="{}" cy="{}" r="2.5" fill="{}"/>', cx, cy, BAR))
     return format_html(
-        '<svg class="ek-sparkline" role="img" viewBox="0 0 {w} {h}" width="100%" '
-        'style="max-width:{w}px" aria-labelledby="{id}-title {id}-desc" '
+        '<svg class="ek-sparkline" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'aria-labelledby="{id}-title {id}-desc" '
         'xmlns="http://www.w3.org/2000/svg">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         "{body}</svg>",
@@ -241,8 +241,8 @@ def _svg(
     extra: SafeString,
 ) -> SafeString:
     return format_html(
-        '<svg class="ek-chart" role="img" viewBox="0 0 {w} {h}" width="100%" '
-        'style="max-width:{w}px" aria-labelledby="{id}-title {id}-desc" '
+        '<svg class="ek-chart" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        'aria-labelledby="{id}-title {id}-desc" '
         'font-family="IBM Plex Sans, Arial, sans-serif" font-size="14" '
         'xmlns="http://www.w3.org/2000/svg">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'

@@ -1,32 +1,41 @@
-"""Login attempts, counted in Django's cache so password guessing is slowed down, on every
-login: the portal's, the workbench's and the administration's (``scope`` keeps their counts
-apart; ``throttled_login`` wraps a login view that answers a success with a redirect).
+"""Login attempts on the pages: the request side of ``accounts.lockouts``.
 
-At most ``PER_ACCOUNT`` failures per (IP address, username) and ``PER_IP`` per IP address in a
-``WINDOW``; then every attempt is refused until the window (from the first failure) has
-passed. A successful login forgets the failures for that username from that address.
-
-The counts live in the default cache: with several app servers it must be a shared cache
-(database or Redis), otherwise each server counts on its own.
+The counting, the locks and their record live in ``accounts.lockouts`` (shared with the API's
+token check); this module finds the address of a request, says in Danish what a locked person
+can do, and wraps a login view (``throttled_login``) for the workbench and the
+administration. The portal's login view calls the same pieces itself.
 """
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from erhvervskontakt.accounts.lockouts import PER_ACCOUNT, PER_IP, WINDOW, LoginThrottle
+from erhvervskontakt.catalogue.selectors import municipality
+from erhvervskontakt.common import clock
 
 from .pages import render_page
 
-PER_ACCOUNT = 5
-PER_IP = 20
-WINDOW = 15 * 60  # seconds
+__all__ = [
+    "PER_ACCOUNT",
+    "PER_IP",
+    "WINDOW",
+    "LoginThrottle",
+    "client_ip",
+    "login_throttle",
+    "portal_lock_message",
+    "retry_after",
+    "staff_lock_message",
+    "throttled_login",
+]
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -34,48 +43,49 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
-@dataclass(frozen=True)
-class LoginThrottle:
-    ip: str
-    username: str
-    scope: str = "portal"
-    per_account: int = PER_ACCOUNT
-    per_ip: int = PER_IP
-    window: int = WINDOW
+def login_throttle(request: HttpRequest, username: str, scope: str) -> LoginThrottle:
+    return LoginThrottle(ip=client_ip(request), username=username, scope=scope)
 
-    @classmethod
-    def for_request(
-        cls, request: HttpRequest, username: str, scope: str = "portal"
-    ) -> LoginThrottle:
-        return cls(ip=client_ip(request), username=username, scope=scope)
 
-    @property
-    def _account_key(self) -> str:
-        pair = f"{self.ip}\n{self.username.strip().lower()}".encode()
-        return f"{self.scope}:login:account:" + hashlib.sha256(pair).hexdigest()
+def retry_after(until: dt.datetime) -> str:
+    """Seconds until ``until`` for a ``Retry-After`` header (at least 1)."""
+    return str(max(1, math.ceil((until - clock.now()).total_seconds())))
 
-    @property
-    def _ip_key(self) -> str:
-        return f"{self.scope}:login:ip:" + hashlib.sha256(self.ip.encode()).hexdigest()
 
-    def is_blocked(self) -> bool:
-        counts = cache.get_many([self._account_key, self._ip_key])
-        return (
-            counts.get(self._account_key, 0) >= self.per_account
-            or counts.get(self._ip_key, 0) >= self.per_ip
+def _clock_time(until: dt.datetime) -> str:
+    return timezone.localtime(until).strftime("%H:%M")
+
+
+def portal_lock_message(until: dt.datetime) -> str:
+    """What a business that is locked out can do: wait until a time, or call or write."""
+    place = municipality()
+    contact = [
+        text
+        for text in (
+            _("telefon %(phone)s") % {"phone": place.phone} if place.phone else "",
+            _("e-mail %(email)s") % {"email": place.email} if place.email else "",
         )
+        if text
+    ]
+    if contact:
+        return _(
+            "Der har været for mange forkerte forsøg på at logge på, så det er spærret et "
+            "stykke tid. I kan prøve igen kl. %(time)s eller kontakte Erhvervskontakt på "
+            "%(contact)s."
+        ) % {"time": _clock_time(until), "contact": _(" eller ").join(contact)}
+    return _(
+        "Der har været for mange forkerte forsøg på at logge på, så det er spærret et stykke "
+        "tid. I kan prøve igen kl. %(time)s eller kontakte Erhvervskontakt hos %(name)s."
+    ) % {"time": _clock_time(until), "name": place.name}
 
-    def record_failure(self) -> None:
-        for key in (self._account_key, self._ip_key):
-            # add() starts the window only at the first failure; incr() keeps its expiry.
-            cache.add(key, 0, timeout=self.window)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add() and incr()
-                cache.set(key, 1, timeout=self.window)
 
-    def reset(self) -> None:
-        cache.delete(self._account_key)
+def staff_lock_message(until: dt.datetime) -> str:
+    """What a member of staff who is locked out can do: wait, or ask IT to lift the lock."""
+    return _(
+        "For mange forkerte forsøg, så login er spærret et stykke tid. Prøv igen kl. "
+        "%(time)s – eller kontakt it-afdelingen eller en administrator, som kan ophæve "
+        "spærringen (i administrationen under »Login-spærringer«)."
+    ) % {"time": _clock_time(until)}
 
 
 View = Callable[..., HttpResponse]
@@ -83,35 +93,24 @@ View = Callable[..., HttpResponse]
 
 def throttled_login(scope: str, template: str) -> Callable[[View], View]:
     """A staff login view (the workbench's, the administration's) under the same limits as
-    the portal's: a POST while the address or the account is blocked is refused (429, with
-    ``template`` saying so in Danish) without trying the password; a POST that does not end
-    in a redirect (the form again: a wrong password) counts as a failure; a redirect (logged
-    in) forgets the account's failures."""
+    the portal's: a POST while the address or the account is locked is refused (429, with
+    ``template`` saying what to do in Danish) without trying the password; a POST that does
+    not end in a redirect (the form again: a wrong password) counts as a failure; a redirect
+    (logged in) forgets the account's failures."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method != "POST":
                 return view(request, *args, **kwargs)
-            throttle = LoginThrottle.for_request(
-                request, str(request.POST.get("username", "")), scope=scope
-            )
-            if throttle.is_blocked():
-                minutes = throttle.window // 60
+            throttle = login_throttle(request, str(request.POST.get("username", "")), scope)
+            until = throttle.locked_until()
+            if until is not None:
+                throttle.refused(until)
                 response = render_page(
-                    request,
-                    template,
-                    {
-                        "message": _(
-                            "For mange forkerte forsøg. Vent %(minutes)s minutter, og prøv "
-                            "igen – eller kontakt jeres it-afdeling, hvis I har glemt "
-                            "adgangskoden."
-                        )
-                        % {"minutes": minutes}
-                    },
-                    status=429,
+                    request, template, {"message": staff_lock_message(until)}, status=429
                 )
-                response["Retry-After"] = str(throttle.window)
+                response["Retry-After"] = retry_after(until)
                 return response
             response = view(request, *args, **kwargs)
             if response.status_code in (301, 302, 303):

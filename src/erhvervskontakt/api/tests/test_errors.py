@@ -35,6 +35,40 @@ BAD_REQUESTS = [
     pytest.param(
         "POST", "/cases/{ref}/documents", {"files": {"file": ("a.txt", b"tekst")}}, 422, id="txt"
     ),
+    pytest.param(
+        "POST",
+        "/cases/{ref}/documents",
+        {"content": b"--x\r\nnot a part", "headers": {"Content-Type": "multipart/form-data"}},
+        400,
+        id="multipart-without-boundary",
+    ),
+    pytest.param(
+        "POST",
+        "/cases/{ref}/documents",
+        {
+            "content": b"--x\r\nnot a part",
+            "headers": {"Content-Type": 'multipart/form-data; boundary=""'},
+        },
+        400,
+        id="multipart-empty-boundary",
+    ),
+    pytest.param(
+        "POST",
+        "/cases/{ref}/documents",
+        {
+            "content": b"--other\r\nnot a part",
+            "headers": {"Content-Type": "multipart/form-data; boundary=x"},
+        },
+        422,
+        id="multipart-boundary-not-in-body",
+    ),
+    pytest.param(
+        "POST",
+        "/cases/{ref}/documents",
+        {"content": b"%PDF-1.4", "headers": {"Content-Type": "application/pdf"}},
+        422,
+        id="not-multipart",
+    ),
     pytest.param("POST", "/cases/{ref}/screening", {"content": b"[1, 2"}, 400, id="bad-json-2"),
     pytest.param("POST", "/cases/{ref}/close", {"json": {"note": 5}}, 422, id="note-type"),
     pytest.param(
@@ -49,7 +83,7 @@ def test_error_answers_are_json_with_detail_code_errors_and_request_id(
 ):
     case = make_case(CaseStatus.RECEIVED)
     client = http(karen)
-    if "content" in kwargs:
+    if "content" in kwargs and "headers" not in kwargs:
         kwargs = {**kwargs, "headers": {"Content-Type": "application/json"}}
 
     response = client.request(method, path.format(ref=case.reference), **kwargs)

@@ -29,6 +29,10 @@ Which module owns what (import a service from its module; this package re-export
   who may give it, what is measured of it.
 - ``lifecycle`` — ``case_open_by_municipality`` (an inspection visit's case), ``case_close``,
   ``case_withdraw``.
+- ``retention`` — the retention rule (GDPR storage limitation): ``cases_anonymise_expired``
+  (the contact's personal data in cases ended longer ago than their service types'
+  ``retention_years``; every run a ``RetentionRun``), ``retention_run_due`` (the daily
+  sweep's check), ``message_mark_personal_data``.
 - ``core`` — what they share: ``_event``, ``_lock``, ``_set_status``, ``_save``, ``_fmt``,
   ``_collect``, the access checks, and the workbench's version check (``case_update_checked``,
   ``STALE_CASE``, ``STALE_TASK``). It imports none of the others.

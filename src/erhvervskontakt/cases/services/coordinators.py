@@ -15,7 +15,7 @@ from erhvervskontakt.common.errors import IllegalTransition, ValidationFailed
 
 from ..models import OPEN_STATUSES, Case, CaseStatus
 from ..selectors import case_queryset
-from .core import _SYSTEM, _event, _lock, _require_staff, _save
+from .core import _SYSTEM, _event, _lock, _require_coordinating, _save
 
 
 def _make_fixed_contact(case: Case, coordinator: User, actor: User, *, reason: str) -> None:
@@ -63,7 +63,7 @@ def case_change_coordinator(
     *, case: Case, actor: User, coordinator: User | str, reason: str = ""
 ) -> Case:
     """Give the case another coordinator (the business's fixed contact person is unchanged)."""
-    _require_staff(actor, "skifte tovholder")
+    _require_coordinating(actor, "skifte tovholder", case)
     case = _lock(case)
     if case.status not in OPEN_STATUSES and case.status != CaseStatus.ANSWERED:
         raise IllegalTransition("En afsluttet sag får ikke ny tovholder.")

@@ -26,7 +26,7 @@ from erhvervskontakt.common.errors import (
     ValidationFailed,
 )
 
-from ..models import OPEN_STATUSES, TRANSITIONS, Case, CaseStatus, Deliverable, Event
+from ..models import OPEN_STATUSES, TRANSITIONS, Case, CaseStatus, Channel, Deliverable, Event
 from ..selectors import case_queryset
 
 T = TypeVar("T")
@@ -88,6 +88,32 @@ def business_line(template: str, args: dict[str, Any] | None) -> tuple[str, dict
 def _require_staff(actor: User, action: str) -> None:
     if not (actor.is_active and actor.is_staff):
         raise Forbidden(f"Kun kommunens medarbejdere kan {action}.")
+
+
+def can_coordinate(actor: User) -> bool:
+    """Coordinators, heads of unit and administrators screen and drive cases."""
+    return bool(
+        actor.is_active
+        and actor.is_staff
+        and (actor.is_coordinator or actor.is_head_of_unit or actor.is_superuser)
+    )
+
+
+def _require_coordinating(actor: User, action: str, case: Case | None = None) -> None:
+    """What only those who drive cases may do (screen, change the coordinator or the promised
+    date, close), whichever interface asks: the workbench's buttons and the API alike. The
+    inspector of an inspection visit drives that visit's case (it closes it after the
+    follow-up)."""
+    _require_staff(actor, action)
+    if can_coordinate(actor):
+        return
+    if (
+        case is not None
+        and case.channel == Channel.INSPECTION
+        and case.tasks.filter(assignee=actor).exists()
+    ):
+        return
+    raise Forbidden(f"Kun tovholdere kan {action}.")
 
 
 def _require_access(case: Case, actor: User) -> None:

@@ -7,6 +7,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import mimetypes
+import unicodedata
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +25,14 @@ from django.utils.translation import gettext_noop
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.common import clock
-from erhvervskontakt.common.errors import IllegalTransition, ValidationFailed
+from erhvervskontakt.common.errors import IllegalTransition, StorageUnavailable, ValidationFailed
 
 from ..models import OPEN_STATUSES, Case, CaseStatus, Deliverable, Document
 from ..selectors import case_queryset, case_requirements
 from .core import _SYSTEM, _event, _lock, _require_access, _require_staff, _save
 from .material import _after_material
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_DOCUMENT_TYPES = {
     "application/pdf": "PDF",
@@ -37,6 +43,64 @@ ALLOWED_DOCUMENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (XLSX)",
     "application/vnd.oasis.opendocument.text": "ODT",
 }
+
+# The endings a file of each accepted type may have; the first is the one its download name
+# gets when the sender's name has another (``.html``, ``.svg``, ``.exe``) or none: the content
+# decides the type, and no name may say otherwise when the file is saved on someone's machine.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "image/tiff": (".tif", ".tiff"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (".xlsx",),
+    "application/vnd.oasis.opendocument.text": (".odt",),
+}
+NAME_MAX = 200
+
+
+def _known_extension(extension: str) -> bool:
+    mimetypes.init()
+    return extension in mimetypes.types_map or extension in mimetypes.common_types
+
+
+def _printable(name: str) -> str:
+    """Without control and formatting characters (a NUL cannot be stored, a line break would
+    split a header, a right-to-left override hides an ending), whitespace collapsed."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(" " if unicodedata.category(ch).startswith(("C", "Z")) else ch for ch in name)
+    return " ".join(name.split())
+
+
+def original_name(raw: str) -> str:
+    """What the sender called the file, kept as text only (escaped wherever it is shown),
+    never used as a path."""
+    return _printable(raw or "")[:NAME_MAX] or "dokument"
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The name a document is offered under when it is downloaded: the last part of what the
+    sender called it, with an ending that fits its content (``tegning.html`` holding a PDF is
+    ``tegning.pdf``; ``tegning`` is ``tegning.pdf``)."""
+    name = _printable(name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .") or "dokument"
+    allowed = EXTENSIONS.get(content_type)
+    if allowed is None:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    extension = f".{extension.lower()}" if dot and stem else ""
+    if extension not in allowed:
+        if extension and _known_extension(extension):
+            name = stem
+        name = f"{name}{allowed[0]}"
+    if len(name) > NAME_MAX:
+        name = f"{name[: NAME_MAX - 8].rstrip(' .')}…{allowed[0]}"
+    return name
+
+
+def _stored_name(content_type: str) -> str:
+    """The file's name on disk: nothing the sender chose, so no path, markup or ending of
+    theirs reaches the file system or a URL."""
+    return f"{uuid.uuid4().hex}{EXTENSIONS[content_type][0]}"
 
 
 def _size(size: int) -> str:
@@ -104,7 +168,7 @@ def _check_upload(upload: UploadedFile) -> _CheckedUpload:
             "file",
             "Filtypen kan ikke modtages; send PDF, billede (PNG, JPEG, TIFF), Word, Excel eller ODT.",
         )
-    name = (upload.name or "dokument").replace("/", "_").replace("\\", "_")[-200:]
+    name = original_name(upload.name or "")
     return _CheckedUpload(name=name, content_type=content_type, size=size, sha256=sha256)
 
 
@@ -143,7 +207,7 @@ def _store_document(
         uploaded_by=actor,
         uploaded_at=clock.now(),
     )
-    document.file.save(checked.name, content, save=False)
+    _save_file(document, checked, content)
     document.save()
     what = f" til »{requirements[key].label}«" if key else ""
     if deliverable is not None:
@@ -165,6 +229,19 @@ def _store_document(
     return document
 
 
+def _save_file(document: Document | Any, checked: _CheckedUpload, content: Any) -> None:
+    """Write the file under its own name; a full or failing disk is a clear refusal (the
+    caller's transaction then changes nothing), never a server error."""
+    try:
+        document.file.save(_stored_name(checked.content_type), content, save=False)
+    except OSError as error:
+        logger.error("Document storage failed: %s", error)
+        raise StorageUnavailable(
+            "Dokumentet kunne ikke gemmes lige nu, så intet er ændret. Prøv igen om lidt; "
+            "sker det igen, så kontakt kommunen."
+        ) from error
+
+
 @transaction.atomic
 def case_add_generated_document(
     *, case: Case, actor: User, name: str, content: bytes, content_type: str = "application/pdf"
@@ -184,7 +261,7 @@ def case_add_generated_document(
     if not content:
         raise ValidationFailed.field("file", "Filen er tom.")
     checked = _CheckedUpload(
-        name=name.replace("/", "_").replace("\\", "_")[-200:],
+        name=original_name(name),
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),

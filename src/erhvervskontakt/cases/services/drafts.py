@@ -22,7 +22,13 @@ from .. import rules
 from ..models import Case, Channel, DraftDocument, InquiryDraft
 from ..selectors import case_queryset, case_requirements
 from .core import _SYSTEM, _save
-from .documents import _check_document_requirement, _check_upload, _CheckedUpload, _store_document
+from .documents import (
+    _check_document_requirement,
+    _check_upload,
+    _CheckedUpload,
+    _save_file,
+    _store_document,
+)
 from .intake import _clean_contact, _clean_description, _clean_service_types, inquiry_submit
 from .material import _after_material
 
@@ -186,7 +192,7 @@ def draft_add_document(
         sha256=checked.sha256,
         uploaded_at=moment,
     )
-    document.file.save(checked.name, upload, save=False)
+    _save_file(document, checked, upload)
     document.save()
     draft.updated_at = moment
     draft.save(update_fields=["updated_at"])

@@ -23,6 +23,7 @@ from .core import (
     _event,
     _lock,
     _require_access,
+    _require_coordinating,
     _require_staff,
     _save,
     _set_status,
@@ -156,7 +157,7 @@ def case_open_by_municipality(
 
 @transaction.atomic
 def case_close(*, case: Case, actor: User, note: str = "") -> Case:
-    _require_staff(actor, "afslutte sager")
+    _require_coordinating(actor, "afslutte sager", case)
     case = _lock(case)
     _set_status(case, CaseStatus.CLOSED, actor, note.strip())
     case.closed_at = clock.now()

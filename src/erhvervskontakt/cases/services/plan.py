@@ -31,6 +31,7 @@ from .core import (
     _move_municipality_deliverables,
     _parse_date,
     _require_access,
+    _require_coordinating,
     _require_open,
     _require_staff,
     _save,
@@ -52,7 +53,7 @@ def case_set_estimate(
     """Staff set the answer estimate by hand (with a reason); the municipality's pending
     deliverables due on the old estimate move with it. The business is told by e-mail unless
     ``announce`` is off (at screening, where the screening e-mail already gives the date)."""
-    _require_staff(actor, "ændre den forventede svardato")
+    _require_coordinating(actor, "ændre den forventede svardato", case)
     case = _lock(case)
     _expect_version(case, expected_version)
     if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_BUSINESS):

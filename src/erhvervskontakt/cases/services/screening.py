@@ -38,7 +38,7 @@ from .core import (
     _fmt,
     _lock,
     _parse_date,
-    _require_staff,
+    _require_coordinating,
     _save,
     _set_status,
 )
@@ -73,7 +73,7 @@ def case_screen(
     standard number of working days). ``answer_dates`` sets a service type's line (by code)
     to a date the coordinator chose instead of its own (date, reason).
     """
-    _require_staff(actor, "screene henvendelser")
+    _require_coordinating(actor, "screene henvendelser", case)
     case = _lock(case)
     if case.status != CaseStatus.RECEIVED:
         raise IllegalTransition(
@@ -485,7 +485,7 @@ def case_screen_checked(
     business reads the screening's result and the lines added for it, not each edit.
     Everything is validated before anything is written, and all errors are reported at once.
     """
-    _require_staff(actor, "screene henvendelser")
+    _require_coordinating(actor, "screene henvendelser", case)
     locked = _lock(case)
     _expect_version(locked, expected_version)
     errors: dict[str, str] = {}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import smtplib
 import uuid
@@ -19,6 +20,7 @@ from django.db.models import F
 
 from erhvervskontakt.cases.models import Event
 from erhvervskontakt.common import clock
+from erhvervskontakt.common.database import wait_for_database
 
 from .. import rules, selectors
 from ..models import Notification
@@ -90,29 +92,57 @@ def notification_deliver(*, notification_id: int) -> str:
     matches, so it is sent once. A worker killed mid-send leaves the lease, which runs out
     and is taken over (the SMTP server never confirmed that message, or we would have marked
     it). Marking it sent and writing the case's timeline event happen in one transaction.
+
+    A database out of reach (PostgreSQL restarting) is waited out at each step, for up to
+    half the lease: above all after the SMTP server accepted the message, whose being sent
+    must be recorded before the lease runs out, or it would be sent twice. Each step can run
+    again: the claim and the marks recognise their own token if an earlier try committed
+    and only its answer was lost.
     """
+    if not notification_id:
+        return "skipped"
     now = clock.now()
     token = uuid.uuid4().hex
-    claimed = (
-        Notification.objects.filter(selectors.due_now(now), pk=notification_id).update(
+    patience = _lease().total_seconds() / 2
+
+    def claim() -> bool:
+        updated = Notification.objects.filter(selectors.due_now(now), pk=notification_id).update(
             status=Notification.Status.SENDING,
             claim_token=token,
             claimed_until=now + _lease(),
             attempts=F("attempts") + 1,
         )
-        if notification_id
-        else 0
-    )
-    if not claimed:
+        return bool(updated) or _holds(notification_id, token, Notification.Status.SENDING)
+
+    if not wait_for_database(claim, give_up_after=patience, what="claiming a notification"):
         return "skipped"
-    notification = Notification.objects.get(pk=notification_id)
+    notification = wait_for_database(
+        lambda: Notification.objects.get(pk=notification_id),
+        give_up_after=patience,
+        what="reading a notification",
+    )
     try:
         _send(notification)
     except Exception as error:
-        _mark_failed(notification, token, error)
+        wait_for_database(
+            functools.partial(_mark_failed, notification, token, error),
+            give_up_after=patience,
+            what="recording a failed send",
+        )
         return "failed"
-    _mark_sent(notification, token)
+    wait_for_database(
+        lambda: _mark_sent(notification, token),
+        give_up_after=patience,
+        what="recording a sent e-mail",
+    )
     return "sent"
+
+
+def _holds(notification_id: int, token: str, status: str) -> bool:
+    """Whether our claim ``token`` is on the row in ``status`` (a try whose answer was lost)."""
+    return Notification.objects.filter(
+        pk=notification_id, claim_token=token, status=status
+    ).exists()
 
 
 @transaction.atomic
@@ -122,6 +152,8 @@ def _mark_sent(notification: Notification, token: str) -> None:
         pk=notification.pk, status=Notification.Status.SENDING, claim_token=token
     ).update(status=Notification.Status.SENT, sent_at=moment, claimed_until=None)
     if not marked:
+        if _holds(notification.pk, token, Notification.Status.SENT):
+            return  # an earlier try committed it; only its answer was lost
         logger.warning(
             "Notification %s was sent after its lease ran out; another worker may send it too",
             notification.pk,

@@ -12,9 +12,11 @@ from typing import Any
 
 from django.conf import settings
 
+from erhvervskontakt.audit.services import personal_data_reads_prune
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.calendar.workdays import WorkingCalendar
 from erhvervskontakt.cases.models import Case, Deliverable
+from erhvervskontakt.cases.services.retention import cases_anonymise_expired, retention_run_due
 from erhvervskontakt.catalogue.models import Municipality, Requirement
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
@@ -33,7 +35,7 @@ from ..links import (
 )
 from ..models import Kind
 from ..selectors import Recipient
-from .case_mails import _business_draft, _case_context, _deliverable_title
+from .case_mails import _business_draft, _case_context, _deliverable_title, case_event_notify
 from .delivery import notifications_queue_due
 from .recording import Draft, _fixed, _fmt, notifications_record
 
@@ -53,17 +55,25 @@ PARTY_LABELS: dict[str, dict[str, str]] = {
 INSPECTION_SOON_DAYS = 10
 
 
+# A receipt whose recording was lost (the database went away just after the case was
+# committed, before the listener ran) is made up by the sweep within this long.
+RECEIPT_CATCH_UP = dt.timedelta(hours=24)
+
+
 @dataclass
 class SweepReport:
     recorded: Counter[str] = field(default_factory=Counter)
     queued: int = 0
+    anonymised: int = 0  # cases the daily retention run anonymised
+    reads_pruned: int = 0  # personal-data reads past their 6 months (audit)
 
     def as_dict(self) -> dict[str, int]:
-        return {**self.recorded, "queued": self.queued}
+        return {**self.recorded, "queued": self.queued, "anonymised": self.anonymised}
 
     def __str__(self) -> str:
         made = ", ".join(f"{kind} {n}" for kind, n in sorted(self.recorded.items())) or "intet nyt"
-        return f"Registreret: {made}; sat i kø: {self.queued}."
+        anonymised = f" Anonymiseret: {self.anonymised} sag(er)." if self.anonymised else ""
+        return f"Registreret: {made}; sat i kø: {self.queued}.{anonymised}"
 
 
 def _deliverable_drafts(
@@ -319,8 +329,11 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
     On working days: reminders of business deliverables N working days before they are due
     (moved back to a working day), overdue notices, escalations of missed screening
     deadlines, the inspectors' reminders of the inspection report's deadlines (to the
-    business within 2 months, published within 4), survey invitations, and (from ``NOTIFICATIONS_DIGEST_HOUR``) each
-    coordinator's digest. Safe to run at any time, twice, or in two processes at once:
+    business within 2 months, published within 4), survey invitations, and (from
+    ``NOTIFICATIONS_DIGEST_HOUR``) each coordinator's digest. Every time: the receipts of the
+    last day's cases whose recording was lost (``RECEIPT_CATCH_UP``), the queueing of what
+    waits, the pruning of personal-data reads past their 6 months, and (once a day, when
+    switched on) retention. Safe to run at any time, twice, or in two processes at once:
     recording is insert-or-ignore, and each recorded e-mail commits on its own, so a sweep
     killed half-way leaves nothing half-done for the next one.
     """
@@ -342,5 +355,13 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
         if rules.digest_is_due(local_now, calendar, settings.NOTIFICATIONS_DIGEST_HOUR):
             for notification in notifications_record(_digest_drafts(today, calendar, row)):
                 report.recorded[notification.kind] += 1
+    for case_id in selectors.cases_received_without_receipt(now - RECEIPT_CATCH_UP):
+        for notification in case_event_notify(kind="received", case_id=case_id):
+            report.recorded[notification.kind] += 1
     report.queued = notifications_queue_due(now=now)
+    report.reads_pruned = personal_data_reads_prune(now=now)
+    # Retention, once a day when the administrator switched it on (cases.services.retention);
+    # after the queueing, so a failure here never holds e-mails back.
+    if retention_run_due(now=now):
+        report.anonymised = len(cases_anonymise_expired(now=now).cases)
     return report

@@ -29,16 +29,6 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture
-def client_for() -> Callable[[User], Client]:
-    def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return make
-
-
-@pytest.fixture
 def owner_client(owner: User, client_for: Callable[[User], Client]) -> Client:
     return client_for(owner)
 

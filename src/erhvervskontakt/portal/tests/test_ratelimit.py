@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from erhvervskontakt.web.ratelimit import LoginThrottle
+
+# A lock that starts is recorded (accounts.LoginLockout).
+pytestmark = pytest.mark.django_db
 
 
 def test_five_failures_block_the_account_from_that_address() -> None:

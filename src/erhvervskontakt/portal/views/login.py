@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from erhvervskontakt.web.access import Acting, acting_for, business_user_required, switch_business
 from erhvervskontakt.web.pages import render_page, safe_next
-from erhvervskontakt.web.ratelimit import LoginThrottle
+from erhvervskontakt.web.ratelimit import login_throttle, portal_lock_message, retry_after
 
 from ..forms import (
     FormErrors,
@@ -24,11 +24,13 @@ from ..forms import (
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Log in with e-mail and password; failures are counted and slowed down."""
+    """Log in with e-mail and password; too many failures lock the login for a while and
+    say what to do (``accounts.lockouts``)."""
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     errors = FormErrors()
     username = ""
     status = 200
+    until = None
     if request.method == "POST":
         # Usernames are e-mail addresses, stored with the domain in lower case.
         username = BaseUserManager.normalize_email(request.POST.get("username", "").strip())
@@ -38,15 +40,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if not password:
             errors.add("adgangskode", _("Skriv adgangskoden."))
         if not errors:
-            throttle = LoginThrottle.for_request(request, username)
-            if throttle.is_blocked():
-                errors.add(
-                    None,
-                    _(
-                        "Der har været for mange forkerte forsøg på at logge på. "
-                        "Vent 15 minutter, og prøv igen."
-                    ),
-                )
+            throttle = login_throttle(request, username, "portal")
+            until = throttle.locked_until()
+            if until is not None:
+                throttle.refused(until)
+                errors.add(None, portal_lock_message(until))
                 status = 429
             else:
                 user = authenticate(request, username=username, password=password)
@@ -58,12 +56,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     login(request, user)
                     return _after_login(request, user, next_url)
         status = status if status != 200 else 422
-    return render_page(
+    response = render_page(
         request,
         "portal/login.html",
         {"errors": errors, "username": username, "next": next_url},
         status=status,
     )
+    if until is not None:
+        response["Retry-After"] = retry_after(until)
+    return response
 
 
 def _after_login(request: HttpRequest, user: Any, next_url: str) -> HttpResponse:

@@ -80,4 +80,6 @@ def report_pdf(request: HttpRequest, visit_id: int) -> FileResponse:
     document = visit.report_document if visit is not None else None
     if document is None:
         raise Http404
-    return document_response(document, as_attachment=False, content_type="application/pdf")
+    return document_response(
+        document, as_attachment=False, content_type="application/pdf", public=True
+    )

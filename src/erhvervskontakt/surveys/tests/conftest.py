@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.accounts.tests.factories import StaffFactory
@@ -123,14 +122,3 @@ def snapshot() -> dict[str, Any]:
         "tasks": list(Task.objects.values_list("pk", "status", "assignee_id")),
         "versions": list(Case.objects.values_list("pk", "version")),
     }
-
-
-@pytest.fixture
-def client_for() -> Callable[[User | None], Client]:
-    def make(user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make

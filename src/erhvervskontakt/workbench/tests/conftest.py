@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, BusinessEvent
@@ -29,17 +28,6 @@ from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.cases.tests.conftest import give_cases  # noqa: F401  (a fixture)
 
 CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
-
-
-@pytest.fixture
-def client_for() -> Callable[[User | None], Client]:
-    def make(user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

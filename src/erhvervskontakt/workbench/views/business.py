@@ -19,18 +19,23 @@ from erhvervskontakt.cases.selectors import (
 from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.web.access import can_coordinate, staff_required
 from erhvervskontakt.web.pages import render_page
+from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from .common import paginate, status_for
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@logs_personal_data(
+    use="view", purpose="case_handling", choosable=("screening", "case_handling", "inspection")
+)
 def business_view(request: HttpRequest, cvr: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     try:
         business: Business = business_get(user=user, cvr=cvr)
     except DomainError as error:
         raise Http404(error.message) from error
+    read_subject(request, business=business)
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":

@@ -43,6 +43,7 @@ from erhvervskontakt.common.errors import DomainError, NotFound
 from erhvervskontakt.surveys.selectors import case_responses
 from erhvervskontakt.web.access import can_coordinate, staff_required
 from erhvervskontakt.web.pages import is_htmx, render_page, render_part
+from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from .common import posted_version, status_for
 from .documents import document_rows
@@ -137,9 +138,11 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
 
 
 @staff_required
+@logs_personal_data(use="view", purpose="case_handling")
 def case_view(request: HttpRequest, reference: str) -> HttpResponse:
     """The staff case view; htmx's "Vis ældre" gets only the next page of one list."""
     case = _staff_case(request, reference)
+    read_subject(request, case=case)
     case_messages_mark_read(case=case, actor=request.user)  # type: ignore[arg-type]
     wanted = [name for name in CASE_LISTS if name in request.GET]
     if is_htmx(request) and len(wanted) == 1:

@@ -24,11 +24,13 @@ from erhvervskontakt.cases.selectors import (
 from erhvervskontakt.common import clock
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import render_page
+from erhvervskontakt.web.readlog import logs_personal_data
 
 from .common import case_rows, paginate, row_links
 
 
 @staff_required
+@logs_personal_data(use="view", purpose="case_handling", lists=True)
 def my_cases_view(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("vis", "open")
     if show not in MY_CASE_FILTERS:
@@ -80,6 +82,7 @@ def _inbox_choice(request: HttpRequest, name: str, allowed: Sequence[str], defau
 
 
 @staff_required
+@logs_personal_data(use="view", purpose="case_handling", lists=True)
 def inbox_view(request: HttpRequest) -> HttpResponse:
     """The department's open tasks, a compact list: filtered by whose they are (``vis``) and
     their status (``status``, also ``overdue``: past the department's own date), sorted by
@@ -133,6 +136,12 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@logs_personal_data(
+    use="search",
+    purpose="case_handling",
+    lists=True,
+    choosable=("screening", "case_handling", "inspection"),
+)
 def search_view(request: HttpRequest) -> HttpResponse:
     """Staff search: every search answers with its count and what was searched for, also when
     nothing matched ("0 sager fundet for »…«")."""

@@ -27,6 +27,7 @@ from erhvervskontakt.cases.selectors import timeline_version, with_list_relation
 from erhvervskontakt.catalogue.selectors import department_list, service_type_list
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError
+from erhvervskontakt.common.spreadsheet import csv_cell
 from erhvervskontakt.inspections import selectors as inspection_selectors
 from erhvervskontakt.measures import selectors, trends
 from erhvervskontakt.measures.filters import MeasureFilter
@@ -35,6 +36,7 @@ from erhvervskontakt.surveys import selectors as survey_selectors
 from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import render_page
+from erhvervskontakt.web.readlog import logs_personal_data
 from erhvervskontakt.workbench.dashboard_tables import (
     Satisfaction,
     Table,
@@ -208,20 +210,8 @@ def _csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> Ht
     return response
 
 
-# What makes a spreadsheet read a cell as a formula (OWASP's list): a cell people typed
-# (a business name, a title) that starts with one of them is exported with a leading
-# apostrophe, which Excel and LibreOffice show as text and never run.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_cell(value: Any) -> Any:
-    """``value`` as a CSV cell a spreadsheet shows and never runs (numbers as they are)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 @staff_required
+@logs_personal_data(use="view", purpose="statistics", lists=True)
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     f, errors = parse_filter(request.GET)
     kpis, made = _tables(f)
@@ -245,6 +235,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@logs_personal_data(use="export", purpose="statistics", lists=True)
 def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
     f, _errors = parse_filter(request.GET)
     _kpis, made = _tables(f)
@@ -274,6 +265,7 @@ CASE_CSV_HEADER = [
 
 
 @staff_required
+@logs_personal_data(use="view", purpose="statistics", lists=True)
 def figure_cases_view(request: HttpRequest) -> HttpResponse:
     f, errors = parse_filter(request.GET)
     key = request.GET.get("tal", "").strip()

@@ -18,18 +18,9 @@ from erhvervskontakt.cases.models import Case, Document
 from erhvervskontakt.cases.selectors import case_get_for_staff_view, case_requirements
 from erhvervskontakt.common.errors import NotFound
 from erhvervskontakt.web.access import staff_required
-from erhvervskontakt.web.files import document_response
+from erhvervskontakt.web.files import SHOWN_INLINE, document_response
 from erhvervskontakt.web.labels import requirement_label
-
-# What a browser shows itself without running anything of the file's: the stored type is
-# the one judged from the content at upload (an allow-list), never the name.
-SHOWN_INLINE = frozenset({"application/pdf", "image/png", "image/jpeg"})
-
-# An opened document may not run script, load anything or be framed by another site.
-INLINE_POLICY = (
-    "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; object-src 'self'; "
-    "frame-ancestors 'self'"
-)
+from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 
 @dataclass(frozen=True)
@@ -58,6 +49,7 @@ def document_rows(case: Case) -> list[DocumentRow]:
 
 @require_GET
 @staff_required
+@logs_personal_data(use="document", purpose="case_handling")
 def document_view(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
     """A document of a case the person may see: downloaded, or with ``?vis=1`` shown in the
     browser when its type is one a browser shows safely (else downloaded all the same)."""
@@ -68,9 +60,6 @@ def document_view(request: HttpRequest, reference: str, document_id: int) -> Fil
     document = next((d for d in case.documents.all() if d.pk == document_id), None)
     if document is None:
         raise Http404
+    read_subject(request, case=case)
     inline = request.GET.get("vis") == "1" and document.content_type in SHOWN_INLINE
-    response = document_response(document, as_attachment=not inline)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = INLINE_POLICY if inline else "default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document, as_attachment=not inline)

@@ -32,6 +32,7 @@ from erhvervskontakt.inspections.services.register import (
 )
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import render_page
+from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from .common import PER_PAGE, status_for
 
@@ -44,6 +45,7 @@ MONTHS = [
 
 @staff_required
 @require_GET
+@logs_personal_data(use="view", purpose="inspection", lists=True)
 def register_view(request: HttpRequest) -> HttpResponse:
     """The register: active units by category, score highest first (the priority lists)."""
     user: User = request.user  # type: ignore[assignment]
@@ -108,6 +110,7 @@ def _unit_post(request: HttpRequest, user: User, data: selectors.UnitPage) -> st
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@logs_personal_data(use="view", purpose="inspection")
 def unit_view(request: HttpRequest, p_number: str) -> HttpResponse:
     """A unit's register history, risk assessments and inspections; a new assessment (POST)."""
     user: User = request.user  # type: ignore[assignment]
@@ -115,6 +118,7 @@ def unit_view(request: HttpRequest, p_number: str) -> HttpResponse:
         data = selectors.unit_page(user=user, p_number=p_number)
     except NotFound as error:
         raise Http404(error.message) from error
+    read_subject(request, business=data.unit.business, criterion=f"p={data.unit.p_number}")
     errors: dict[str, str] = {}
     general = ""
     status = 200
@@ -216,6 +220,7 @@ def _adjust(request: HttpRequest, user: User, year: int) -> str:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@logs_personal_data(use="view", purpose="inspection", lists=True)
 def plan_view(request: HttpRequest, year: int) -> HttpResponse:
     """The year's plan by category and kind, each item with why; plan vs done; adjustments."""
     user: User = request.user  # type: ignore[assignment]

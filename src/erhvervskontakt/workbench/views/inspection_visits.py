@@ -49,6 +49,7 @@ from erhvervskontakt.inspections.services.visits import (
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.files import document_response
 from erhvervskontakt.web.pages import render_page
+from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from .common import PER_PAGE, posted_version, status_for
 
@@ -153,6 +154,7 @@ def visit_clocks(visit: Visit, today: dt.date) -> list[VisitClock]:
 
 @staff_required
 @require_GET
+@logs_personal_data(use="view", purpose="inspection", lists=True)
 def visit_list_view(request: HttpRequest) -> HttpResponse:
     """The visits by state (open, report due, unpublished, all), each with its two clocks."""
     user: User = request.user  # type: ignore[assignment]
@@ -475,9 +477,11 @@ VISIT_ACTIONS = (
 
 @staff_required
 @require_GET
+@logs_personal_data(use="view", purpose="inspection")
 def visit_view(request: HttpRequest, visit_id: int) -> HttpResponse:
     """The visit: what it looks at, the times, the findings, enforcement and the report."""
     visit = _visit(request, visit_id)
+    read_subject(request, case=visit.case)
     return render_page(request, "workbench/inspections/visit.html", _visit_context(request, visit))
 
 
@@ -549,6 +553,7 @@ def visit_slot_row_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @staff_required
 @require_GET
+@logs_personal_data(use="document", purpose="inspection")
 def visit_report_preview(request: HttpRequest, visit_id: int) -> HttpResponse:
     """The report as it would be sent now (a draft), shown in the browser."""
     from erhvervskontakt.inspections.report import (
@@ -558,6 +563,7 @@ def visit_report_preview(request: HttpRequest, visit_id: int) -> HttpResponse:
     visit = _visit(request, visit_id)
     if visit.status not in AFTER_VISIT:
         raise Http404("Rapporten kan først ses, når tilsynet er udført.")
+    read_subject(request, case=visit.case)
     response = HttpResponse(report_pdf(visit, draft=True), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="Tilsynsrapport-udkast-{visit.case.reference}.pdf"'
@@ -567,6 +573,7 @@ def visit_report_preview(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @staff_required
 @require_GET
+@logs_personal_data(use="document", purpose="inspection")
 def visit_report_sent(request: HttpRequest, visit_id: int) -> FileResponse:
     """The report as it was sent to the business (the document on the case), shown in the
     browser."""
@@ -574,6 +581,7 @@ def visit_report_sent(request: HttpRequest, visit_id: int) -> FileResponse:
     document = visit.report_document
     if document is None:
         raise Http404("Rapporten er ikke sendt endnu.")
+    read_subject(request, case=visit.case)
     return document_response(document, as_attachment=False)
 
 
@@ -630,6 +638,7 @@ def _create_visit(request: HttpRequest, user: User, form: dict[str, Any]) -> Vis
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@logs_personal_data(use="view", purpose="inspection", lists=True)
 def visit_new_view(request: HttpRequest) -> HttpResponse:
     """Create a visit for a unit (``?p=<P-nummer>``, from a plan item ``&plan_item=<id>``):
     it opens the inspection case of the business with the inspector as caseworker."""
@@ -658,6 +667,8 @@ def visit_new_view(request: HttpRequest) -> HttpResponse:
             unit = selectors.unit_page(user=user, p_number=form["p_number"]).unit
         except NotFound:
             unit = None
+    if unit is not None:
+        read_subject(request, business=unit.business, criterion=f"p={unit.p_number}")
     colleagues = (
         department_colleagues(department_id=user.department_id) if user.department_id else []
     )

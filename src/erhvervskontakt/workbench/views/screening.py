@@ -27,12 +27,14 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.web.access import can_coordinate, staff_required
 from erhvervskontakt.web.pages import render_page
+from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from .common import case_or_404, days_left, paginate, posted_version, status_for, urgency
 from .documents import document_rows
 
 
 @staff_required
+@logs_personal_data(use="view", purpose="screening", lists=True)
 def screening_queue_view(request: HttpRequest) -> HttpResponse:
     page = paginate(request, screening_queue(user=request.user))  # type: ignore[arg-type]
     calendar = working_calendar()
@@ -276,6 +278,7 @@ def _edited(post: QueryDict, field: str) -> str | None:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@logs_personal_data(use="view", purpose="screening")
 def screening_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Screen an inquiry: the proposal (coordinator, estimate, delivery plan), all editable.
 
@@ -352,6 +355,7 @@ def screening_view(request: HttpRequest, reference: str) -> HttpResponse:
                     if status == 409:
                         version = None  # they saw the message: the next confirm is theirs
         case = case_or_404(request, reference)
+    read_subject(request, case=case)
     context: dict[str, Any] = {
         "case": case,
         "answers": case_answers(case),

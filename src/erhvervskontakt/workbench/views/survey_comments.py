@@ -13,6 +13,7 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.measures.filters import MeasureFilter
 from erhvervskontakt.surveys import selectors
 from erhvervskontakt.web.access import staff_required
+from erhvervskontakt.web.readlog import logs_personal_data
 
 from .common import paginate
 
@@ -36,6 +37,7 @@ def _period(request: HttpRequest) -> tuple[MeasureFilter, str]:
 
 
 @staff_required
+@logs_personal_data(use="view", purpose="statistics", lists=True)
 def staff_comments(request: HttpRequest) -> HttpResponse:
     """The businesses' comments from the surveys in a period, newest first."""
     period, error = _period(request)
