@@ -26,6 +26,15 @@ from erhvervskontakt.catalogue.models import Municipality, ServiceType
 from erhvervskontakt.catalogue.tests.factories import build_catalogue
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _read_log_flush_allowed() -> None:
+    """Transactional tests empty the test database with ``flush`` between tests; the read
+    log's guards let only the test suite do that (``audit/management/commands/flush.py``)."""
+    from django.conf import settings
+
+    settings.READ_LOG_FLUSH_ALLOWED = True
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test starts with an empty cache of its own (figures cached by one test's data

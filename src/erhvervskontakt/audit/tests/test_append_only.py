@@ -4,7 +4,7 @@ through the ORM and through raw SQL alike, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 
 from erhvervskontakt.audit.models import PersonalDataRead
@@ -87,3 +87,15 @@ def test_flush_empties_the_log_and_leaves_its_guards_in_place(karen):
     row = personal_data_read_record(user=None, use="view", purpose="case_handling")
     assert refused(UPDATE, ["statistics", row.pk])
     assert refused(DELETE, [row.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_the_test_suite_flush_is_refused_while_the_log_holds_young_reads(karen, settings):
+    settings.READ_LOG_FLUSH_ALLOWED = False  # as on any real installation
+    personal_data_read_record(user=karen, use="view", purpose="case_handling")
+
+    with pytest.raises(CommandError):
+        call_command("flush", interactive=False, verbosity=0)
+
+    assert PersonalDataRead.objects.count() == 1
+    settings.READ_LOG_FLUSH_ALLOWED = True  # the suite's own flush after this test
