@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "erhvervskontakt.surveys",
     "erhvervskontakt.inspections",
     "erhvervskontakt.audit",
+    "erhvervskontakt.identity",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # the API docs from static files (no CDN, no inline script: CSP)
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "erhvervskontakt.web.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "erhvervskontakt.notifications.middleware.SiteOriginMiddleware",
@@ -160,6 +162,35 @@ elif env("TEST_DB_NAME"):
 # An OIDC login (the municipality's Entra ID) replaces it by pointing this at the OIDC start
 # URL and adding its authentication backend; no view changes (docs/decisions/0005).
 WORKBENCH_LOGIN_URL = env("WORKBENCH_LOGIN_URL", "workbench:login")
+
+# Real logins (identity.config is the one place that reads these; docs/decisions/0011).
+# Businesses: MitID Erhverv through NemLog-in (OIOSAML 3). With SAML_IDP_METADATA set the
+# portal uses that IdP and no other; with nothing set and DEBUG on, the demo's local test IdP
+# (started by `manage.py serve` beside the server).
+SAML_SP_ENTITY_ID = env("SAML_SP_ENTITY_ID", "") or ""
+SAML_SP_KEY_FILE = env("SAML_SP_KEY_FILE", "") or ""
+SAML_SP_CERT_FILE = env("SAML_SP_CERT_FILE", "") or ""
+SAML_SP_ENCRYPTION_KEY_FILE = env("SAML_SP_ENCRYPTION_KEY_FILE", "") or ""
+SAML_SP_ENCRYPTION_CERT_FILE = env("SAML_SP_ENCRYPTION_CERT_FILE", "") or ""
+SAML_IDP_METADATA = env("SAML_IDP_METADATA", "") or ""
+SAML_REQUIRED_LOA = env("SAML_REQUIRED_LOA", "Substantial") or "Substantial"
+SAML_REQUIRED_PRIVILEGE = env("SAML_REQUIRED_PRIVILEGE", "") or ""
+SAML_LOCAL_TEST_IDP = env_bool("SAML_LOCAL_TEST_IDP", True)
+SAML_LOCAL_TEST_IDP_PORT = env_int("SAML_LOCAL_TEST_IDP_PORT", 8089)
+# The SAML state cookie (outstanding requests) travels on NemLog-in's cross-site POST back to
+# us, so it is SameSite=None (and Secure) in production; the demo's IdP is on the same site.
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_SESSION_COOKIE_SAMESITE = "Lax" if DEBUG else "None"
+# Local passwords for business users: on in the demo, off in production unless set.
+PORTAL_PASSWORD_LOGIN = env_bool("PORTAL_PASSWORD_LOGIN", DEBUG)
+# Staff: the municipality's Entra ID (OpenID Connect). OIDC_ROLE_MAP is JSON {"app role":
+# "administrator" | "head_of_unit" | "coordinator" | "caseworker:<department code>"}.
+OIDC_ISSUER = env("OIDC_ISSUER", "") or ""
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "") or ""
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "") or ""
+OIDC_TENANT_ID = env("OIDC_TENANT_ID", "") or ""
+OIDC_ROLE_MAP = env("OIDC_ROLE_MAP", "") or "{}"
+OIDC_BREAK_GLASS_USERS = env_list("OIDC_BREAK_GLASS_USERS")
 
 # Cache (login rate limits, cached pages): shared by all workers. A file cache needs no
 # service on one machine; set CACHE_URL=redis://… when the web tier runs on several.

@@ -62,9 +62,19 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
     )
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="memberships")
+    class Source(models.TextChoices):
+        MUNICIPALITY = "municipality", "Oprettet af kommunen"
+        MITID_ERHVERV = "mitid_erhverv", "MitID Erhverv"
+
     role = models.CharField("rolle", max_length=10, choices=Role.choices, default=Role.OWNER)
     active = models.BooleanField("aktiv", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where the right came from: a membership from MitID Erhverv is confirmed (or, when a
+    # later login no longer carries it, deactivated) at every login.
+    source = models.CharField(
+        "kilde", max_length=20, choices=Source.choices, default=Source.MUNICIPALITY
+    )
+    last_confirmed_at = models.DateTimeField("senest bekræftet", null=True, blank=True)
 
     class Meta:
         verbose_name = "adgang for virksomhed"
