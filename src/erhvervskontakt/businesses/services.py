@@ -106,6 +106,60 @@ def business_user_add(
     return user
 
 
+@transaction.atomic
+def memberships_confirm_from_login(
+    *, user: User, grants: dict[str, tuple[str, str]], source: str, moment: dt.datetime
+) -> list[Business]:
+    """What a login from an identity provider says the person may act for, made so.
+
+    ``grants`` maps each CVR to (the business's name as the provider gave it, the role:
+    employee for the CVR logged in with, adviser for a CVR given by a privilege scoped to it).
+    A business new to us is registered from the name. Memberships from the same source that
+    the login no longer carries are deactivated; those the municipality created are left as
+    they are. Each access given or taken is written in the business's history.
+    """
+    businesses: list[Business] = []
+    for cvr, (name, role) in grants.items():
+        business, _ = business_get_or_create(cvr=cvr, name=name or f"CVR {cvr}")
+        membership = Membership.objects.select_for_update().filter(user=user, business=business)
+        existing = membership.first()
+        if existing is None:
+            Membership.objects.create(
+                user=user, business=business, role=role, source=source, last_confirmed_at=moment
+            )
+            _member_event(business, f"{user.display_name} kan handle for virksomheden ({role}).")
+        else:
+            changed = not existing.active
+            existing.active = True
+            existing.last_confirmed_at = moment
+            fields = ["active", "last_confirmed_at"]
+            if existing.source == source and existing.role != role:
+                existing.role = role
+                fields.append("role")
+            existing.save(update_fields=fields)
+            if changed:
+                _member_event(business, f"{user.display_name} kan igen handle for virksomheden.")
+        businesses.append(business)
+    stale = Membership.objects.filter(user=user, source=source, active=True).exclude(
+        business__cvr__in=list(grants)
+    )
+    for membership in stale.select_related("business"):
+        membership.active = False
+        membership.save(update_fields=["active"])
+        _member_event(
+            membership.business,
+            f"{user.display_name} kan ikke længere handle for virksomheden "
+            "(log-in viste ikke længere adgangen).",
+        )
+    return businesses
+
+
+def _member_event(business: Business, text: str) -> None:
+    BusinessEvent.objects.create(
+        business=business, at=clock.now(), kind="member_changed", actor=None, text=text
+    )
+
+
 # --- workbench ---------------------------------------------------------------------------
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case_actions, cases, front, inquiry, login
+from .views import case_actions, cases, front, inquiry, login, mitid
 
 app_name = "portal"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", front.front_page, name="front"),
     path("log-ind/", login.login_view, name="login"),
     path("log-ud/", login.logout_view, name="logout"),
+    # MitID Erhverv through NemLog-in (SAML; stable paths, registered at NemLog-in).
+    path("saml2/login/", mitid.mitid_login, name="mitid_login"),
+    path("saml2/acs/", mitid.mitid_acs, name="mitid_acs"),
+    path("saml2/logout/", mitid.mitid_logout, name="mitid_logout"),
+    path("saml2/ls/", mitid.mitid_single_logout, name="mitid_single_logout"),
+    path("saml2/metadata/", mitid.mitid_metadata, name="mitid_metadata"),
     path("virksomhed/", login.switch_business_view, name="switch_business"),
     path("henvendelse/ny/", inquiry.inquiry_new, name="inquiry_new"),
     path(

@@ -30,6 +30,9 @@ from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.businesses.selectors import business_list
 
 SESSION_KEY = "portal_business_cvr"
+# The CVR numbers a MitID Erhverv login may act for (one login = the CVR it was made for,
+# plus any a scoped privilege gives); a session without it (a local password) is not limited.
+LOGIN_CVRS_KEY = "portal_login_cvrs"
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponseBase)
 
@@ -61,6 +64,9 @@ def acting_for(request: HttpRequest) -> Acting | None:
     user = request.user
     if user.is_authenticated and user.is_active and not user.is_staff:
         businesses = business_list(user=user)
+        allowed = request.session.get(LOGIN_CVRS_KEY)
+        if allowed is not None:
+            businesses = [b for b in businesses if b.cvr in allowed]
         if businesses:
             chosen = request.session.get(SESSION_KEY)
             current = next((b for b in businesses if b.cvr == chosen), businesses[0])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.base_user import BaseUserManager
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -13,25 +13,41 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from erhvervskontakt.common.middleware import current_request_id
+from erhvervskontakt.identity import config
+from erhvervskontakt.identity.models import LoginEvent
+from erhvervskontakt.identity.services.login_log import login_event_record
 from erhvervskontakt.web.access import Acting, acting_for, business_user_required, switch_business
 from erhvervskontakt.web.pages import render_page, safe_next
-from erhvervskontakt.web.ratelimit import login_throttle, portal_lock_message, retry_after
+from erhvervskontakt.web.ratelimit import (
+    client_ip,
+    login_throttle,
+    portal_lock_message,
+    retry_after,
+)
 
 from ..forms import (
     FormErrors,
 )
+from . import mitid
 
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
-    """Log in with e-mail and password; too many failures lock the login for a while and
-    say what to do (``accounts.lockouts``)."""
+    """The portal's login page: MitID Erhverv (through NemLog-in) where it is set up, and
+    e-mail and password only where local passwords are enabled (the demo; off in
+    production). Too many failed passwords lock the login for a while and say what to do
+    (``accounts.lockouts``)."""
+    identity = config.current()
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next") or "")
     errors = FormErrors()
     username = ""
     status = 200
     until = None
-    if request.method == "POST":
+    if request.method == "POST" and not identity.business_passwords:
+        errors.add(None, _("Log på med MitID Erhverv. Log-in med adgangskode er slået fra."))
+        status = 403
+    elif request.method == "POST":
         # Usernames are e-mail addresses, stored with the domain in lower case.
         username = BaseUserManager.normalize_email(request.POST.get("username", "").strip())
         password = request.POST.get("password", "")
@@ -50,16 +66,31 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 user = authenticate(request, username=username, password=password)
                 if user is None:
                     throttle.record_failure()
+                    _log(
+                        request,
+                        LoginEvent.Kind.REFUSED,
+                        None,
+                        reason="bad_password",
+                        detail=username,
+                    )
                     errors.add(None, _("E-mailadressen eller adgangskoden er forkert."))
                 else:
                     throttle.reset()
                     login(request, user)
+                    _log(request, LoginEvent.Kind.LOGIN, user)
                     return _after_login(request, user, next_url)
         status = status if status != 200 else 422
     response = render_page(
         request,
         "portal/login.html",
-        {"errors": errors, "username": username, "next": next_url},
+        {
+            "errors": errors,
+            "username": username,
+            "next": next_url,
+            "mitid": identity.saml is not None,
+            "mitid_test": identity.saml is not None and identity.saml.local_test_idp,
+            "passwords": identity.business_passwords,
+        },
         status=status,
     )
     if until is not None:
@@ -91,11 +122,23 @@ def _after_login(request: HttpRequest, user: Any, next_url: str) -> HttpResponse
     return redirect(next_url or reverse("portal:case_list"))
 
 
+def _log(request: HttpRequest, kind: str, user: Any, *, reason: str = "", detail: str = "") -> None:
+    login_event_record(
+        kind=kind,
+        method=LoginEvent.Method.PORTAL_PASSWORD,
+        user=user,
+        reason=reason,
+        detail=detail,
+        ip=client_ip(request),
+        session_key=request.session.session_key,
+        request_id=current_request_id(),
+    )
+
+
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.success(request, _("I er logget af."))
-    return redirect("portal:front")
+    """Log out; a MitID Erhverv session ends at NemLog-in too (``mitid.mitid_logout``)."""
+    return mitid.mitid_logout(request)
 
 
 @require_POST
