@@ -16,7 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# Debian's xmlsec1 for SAML (pysaml2 calls it): installed when missing and this user may.
 install: $(VENV)/.installed
+	@scripts/ensure-xmlsec1
 
 # Det Fælles Designsystem, htmx and axe-core from npm, copied into static files (not committed).
 $(VENDOR)/.installed: package.json package-lock.json

@@ -62,6 +62,7 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
     )
     business = models.ForeignKey(Business, on_delete=models.PROTECT, related_name="memberships")
+
     class Source(models.TextChoices):
         MUNICIPALITY = "municipality", "Oprettet af kommunen"
         MITID_ERHVERV = "mitid_erhverv", "MitID Erhverv"

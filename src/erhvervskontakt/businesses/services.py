@@ -121,8 +121,9 @@ def memberships_confirm_from_login(
     businesses: list[Business] = []
     for cvr, (name, role) in grants.items():
         business, _ = business_get_or_create(cvr=cvr, name=name or f"CVR {cvr}")
-        membership = Membership.objects.select_for_update().filter(user=user, business=business)
-        existing = membership.first()
+        existing = (
+            Membership.objects.select_for_update().filter(user=user, business=business).first()
+        )
         if existing is None:
             Membership.objects.create(
                 user=user, business=business, role=role, source=source, last_confirmed_at=moment

@@ -580,3 +580,77 @@ def redirect_query(url: str) -> str:
 
 def form_body(fields: dict[str, str]) -> str:
     return urlencode(fields)
+
+
+# --- the demo's IdP ----------------------------------------------------------------------
+
+
+def local_base_url() -> str:
+    from django.conf import settings
+
+    return f"http://127.0.0.1:{settings.SAML_LOCAL_TEST_IDP_PORT}"
+
+
+def prepare_local() -> LocalIdentityProvider:
+    """The demo's keys and both metadata files, made before anything is served: our SP's
+    keys, the IdP's keys and metadata (which our SP reads), then our SP's metadata (which
+    the IdP reads). Nothing here runs where SAML_IDP_METADATA is configured."""
+    from erhvervskontakt.identity import config
+
+    ensure_keypair(config.local_sp_dir(), "sp", "Erhvervskontakt demo-SP")
+    directory = config.local_idp_dir()
+    idp = LocalIdentityProvider(directory, local_base_url())
+    idp.write_metadata(directory / "idp-metadata.xml")
+    provider = config.current().saml
+    if provider is None or not provider.local_test_idp:
+        raise RuntimeError(
+            "The local test IdP runs only in the demo (DEBUG, no SAML_IDP_METADATA)."
+        )
+    idp.trust_sp(oiosaml.metadata_xml(provider))
+    return idp
+
+
+def demo_people() -> list[Person]:
+    """Whom one may log in as at the demo's IdP: every active member of a business, with a
+    UUID made from their user name (the same at every start), and two who are refused."""
+    from erhvervskontakt.businesses.models import Membership
+
+    people = []
+    memberships = (
+        Membership.objects.filter(active=True, user__is_active=True, user__is_staff=False)
+        .exclude(source=Membership.Source.MITID_ERHVERV)
+        .select_related("user", "business")
+        .order_by("business__name", "user__username")
+    )
+    for membership in memberships:
+        user, business = membership.user, membership.business
+        people.append(
+            Person(
+                name=user.get_full_name() or user.username,
+                email=user.email,
+                cvr=business.cvr,
+                org_name=business.name,
+                uuid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"erhvervskontakt-demo:{user.username}")),
+            )
+        )
+    if people:
+        first = people[0]
+        people.append(
+            replace(
+                first,
+                name="Lone Lavniveau",
+                uuid=str(uuid.uuid5(uuid.NAMESPACE_URL, "lav")),
+                loa="Low",
+                email="lone@demo.example",
+            )
+        )
+        people.append(
+            replace(
+                first,
+                name="Per Privat",
+                uuid=str(uuid.uuid5(uuid.NAMESPACE_URL, "privat")),
+                professional=False,
+                email="per@demo.example",
+            )
+        )
+    return people

@@ -73,7 +73,7 @@ class LoginEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # A short code for a refusal (``identity.services.login_log.REASONS``), empty otherwise.
+    # A short code for a refusal (reason codes: ``identity.saml`` and ``identity.oidc``), empty otherwise.
     reason = models.CharField("årsag", max_length=40, blank=True)
     detail = models.CharField("detaljer", max_length=500, blank=True)
     identity_key = models.CharField("identitet", max_length=200, blank=True)

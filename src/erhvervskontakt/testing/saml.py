@@ -60,10 +60,12 @@ class SamlWorld:
         return self.post(client, request, self.idp.login_response(request, person, tamper))
 
 
-def make_world(directory: Path, settings: Any, *, idp_key_name: str = "idp") -> SamlWorld:
+def make_world(
+    directory: Path, settings: Any, *, idp_key_name: str = "idp", idp_base: str = IDP_BASE
+) -> SamlWorld:
     """Keys (kept in ``directory`` for the run), the IdP, and our SP set up against it."""
     sp_key, sp_cert = ensure_keypair(directory / "sp", "sp", "Erhvervskontakt test-SP")
-    idp = LocalIdentityProvider(directory / "idp", IDP_BASE, key_name=idp_key_name)
+    idp = LocalIdentityProvider(directory / "idp", idp_base, key_name=idp_key_name)
     metadata = idp.write_metadata(directory / f"{idp_key_name}-metadata.xml")
     settings.SAML_IDP_METADATA = str(metadata)
     settings.SAML_SP_ENTITY_ID = SP_ENTITY_ID

@@ -15,6 +15,7 @@ from .views import (
     login,
     register,
     screening,
+    sso,
     survey_comments,
     tasks,
 )
@@ -54,6 +55,8 @@ urlpatterns = [
     path("", login.home, name="home"),
     path("log-ind/", login.login_view, name="login"),
     path("log-ud/", login.logout_view, name="logout"),
+    path("log-ind/entra-id/", sso.sso_start, name="sso_start"),
+    path("log-ind/entra-id/svar/", sso.sso_callback, name="sso_callback"),
     path("screening/", screening.screening_queue_view, name="screening_queue"),
     path("screening/<str:reference>/", screening.screening_view, name="screening"),
     path("screening/<str:reference>/linje/", screening.screening_row_view, name="screening_row"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from erhvervskontakt.common import clock
 from ..config import SamlProvider
 from ..models import ExternalIdentity, LoginEvent, SeenAssertion, Source
 from ..saml import SamlRefused, VerifiedLogin
-from .login_log import login_event_record
+from .login_log import Where, login_event_record
 
 USERNAME_PREFIX = "mitid-erhverv:"
 
@@ -26,16 +25,6 @@ class BusinessLogin:
     # The businesses this login may act for: the CVR logged in with first, then any CVR
     # a privilege scoped to it gives (an adviser acting for a client).
     businesses: list[Business]
-
-
-@dataclass(frozen=True)
-class Where:
-    """Where a login came from, for the login log; ``start_session`` logs the user in (the
-    interface's session) and returns the new session's key, inside the login's transaction."""
-
-    ip: str = ""
-    request_id: str = ""
-    start_session: Callable[[User], str | None] | None = None
 
 
 def grants_for(provider: SamlProvider, login: VerifiedLogin) -> dict[str, tuple[str, str]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.common import clock
@@ -14,6 +16,16 @@ _DETAIL_MAX = LoginEvent._meta.get_field("detail").max_length or 500
 # A raw SAML response larger than this is refused before it is parsed (the interface's limit);
 # the log never stores more.
 RAW_RESPONSE_MAX = 200_000
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a login came from, for the login log; ``start_session`` logs the user in (the
+    interface's session) and returns the new session's key, inside the login's transaction."""
+
+    ip: str = ""
+    request_id: str = ""
+    start_session: Callable[[User], str | None] | None = None
 
 
 def session_fingerprint(session_key: str | None) -> str:

@@ -20,6 +20,7 @@ from erhvervskontakt.cases.services.retention import cases_anonymise_expired, re
 from erhvervskontakt.catalogue.models import Municipality, Requirement
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
+from erhvervskontakt.identity.services.login_log import login_log_prune
 from erhvervskontakt.inspections import selectors as inspection_selectors
 from erhvervskontakt.inspections.models import Visit
 from erhvervskontakt.surveys.models import Occasion
@@ -66,6 +67,7 @@ class SweepReport:
     queued: int = 0
     anonymised: int = 0  # cases the daily retention run anonymised
     reads_pruned: int = 0  # personal-data reads past their 6 months (audit)
+    logins_pruned: int = 0  # login-log lines past their 180 days (identity)
 
     def as_dict(self) -> dict[str, int]:
         return {**self.recorded, "queued": self.queued, "anonymised": self.anonymised}
@@ -360,6 +362,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
             report.recorded[notification.kind] += 1
     report.queued = notifications_queue_due(now=now)
     report.reads_pruned = personal_data_reads_prune(now=now)
+    report.logins_pruned = login_log_prune(now=now)
     # Retention, once a day when the administrator switched it on (cases.services.retention);
     # after the queueing, so a failure here never holds e-mails back.
     if retention_run_due(now=now):

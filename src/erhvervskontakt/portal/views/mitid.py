@@ -161,7 +161,7 @@ def mitid_logout(request: HttpRequest) -> HttpResponse:
             method=LoginEvent.Method.MITID_ERHVERV
             if name_id
             else LoginEvent.Method.PORTAL_PASSWORD,
-            user=user,  # type: ignore[arg-type]
+            user=user,
             ip=client_ip(request),
             session_key=session_key,
             request_id=current_request_id(),
@@ -210,7 +210,7 @@ def mitid_single_logout(request: HttpRequest) -> HttpResponse:
                 login_event_record(
                     kind=LoginEvent.Kind.LOGOUT,
                     method=LoginEvent.Method.MITID_ERHVERV,
-                    user=user,  # type: ignore[arg-type]
+                    user=user,
                     detail="started by NemLog-in",
                     ip=client_ip(request),
                     session_key=session_key,

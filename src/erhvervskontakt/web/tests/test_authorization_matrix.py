@@ -195,6 +195,14 @@ ROWS: dict[str, list[Probe]] = {
     # --- the workbench ---
     "workbench:home": [Probe(u("workbench:home"), get=staff(REDIRECT), post=staff(REDIRECT))],
     "workbench:login": [Probe(u("workbench:login"), get=everyone(ALLOWED))],
+    # Entra ID: not configured in the matrix (no OIDC_ISSUER); tested with a real provider in
+    # workbench/tests/test_entra_id_login.
+    "workbench:sso_start": [
+        Probe(u("workbench:sso_start"), get=everyone(NOT_FOUND), post=everyone(NOT_ALLOWED))
+    ],
+    "workbench:sso_callback": [
+        Probe(u("workbench:sso_callback"), get=everyone(NOT_FOUND), post=everyone(NOT_ALLOWED))
+    ],
     "workbench:logout": [
         Probe(u("workbench:logout"), get=everyone(NOT_ALLOWED), post=everyone(LOGIN_STAFF))
     ],
@@ -412,6 +420,23 @@ ROWS: dict[str, list[Probe]] = {
     # --- the portal ---
     "portal:front": [Probe(u("portal:front"), get=everyone(OK), post=everyone(NOT_ALLOWED))],
     "portal:login": [Probe(u("portal:login"), get=everyone(ALLOWED))],
+    # MitID Erhverv: not configured in the matrix (no SAML_IDP_METADATA, DEBUG off), so the
+    # SAML endpoints are not there; with it they are tested in portal/tests/test_mitid_login.
+    "portal:mitid_login": [
+        Probe(u("portal:mitid_login"), get=everyone(NOT_FOUND), post=everyone(NOT_ALLOWED))
+    ],
+    "portal:mitid_acs": [
+        Probe(u("portal:mitid_acs"), get=everyone(NOT_ALLOWED), post=everyone(NOT_FOUND))
+    ],
+    "portal:mitid_logout": [
+        Probe(u("portal:mitid_logout"), get=everyone(NOT_ALLOWED), post=everyone(REDIRECT))
+    ],
+    "portal:mitid_single_logout": [
+        Probe(u("portal:mitid_single_logout"), get=everyone(NOT_FOUND), post=everyone(NOT_FOUND))
+    ],
+    "portal:mitid_metadata": [
+        Probe(u("portal:mitid_metadata"), get=everyone(NOT_FOUND), post=everyone(NOT_ALLOWED))
+    ],
     "portal:logout": [
         Probe(u("portal:logout"), get=everyone(NOT_ALLOWED), post=everyone(REDIRECT))
     ],

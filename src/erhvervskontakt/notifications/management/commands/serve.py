@@ -52,6 +52,13 @@ class Command(BaseCommand):
         commands = {"web": web}
         if not options["no_worker"]:
             commands["worker"] = [python, manage, "worker"]
+        if _local_test_idp():
+            # The demo's stand-in for NemLog-in; its keys and metadata are made first, so the
+            # server finds them at its first login.
+            from erhvervskontakt.demo.saml_idp import prepare_local
+
+            prepare_local()
+            commands["test-idp"] = [python, manage, "local_test_idp"]
         # Where the server listens is where the e-mails link to, unless SITE_URL says
         # otherwise: the worker (which sends the sweep's e-mails) has no request to ask.
         environment = {**os.environ, "SITE_BIND": options["bind"]}
@@ -95,3 +102,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"{name} did not stop in {GRACE_SECONDS} s; killing it")
                 child.kill()
                 child.wait()
+
+
+def _local_test_idp() -> bool:
+    from erhvervskontakt.identity import config
+
+    saml = config.current().saml
+    return saml is not None and saml.local_test_idp
