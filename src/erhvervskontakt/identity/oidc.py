@@ -27,6 +27,7 @@ from typing import Any
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
+from django.utils.translation import gettext as _
 from joserfc import jwt
 from joserfc.errors import (
     BadSignatureError,
@@ -74,13 +75,16 @@ REASONS = {
     "locked": "spærret efter for mange forsøg",
 }
 
-_NOT_VALID = "Svaret fra Microsoft Entra ID kunne ikke godkendes, så du er ikke logget på."
+
+def _not_valid() -> str:
+    return _("Svaret fra Microsoft Entra ID kunne ikke godkendes, så du er ikke logget på.")
 
 
 class OidcRefused(Exception):
     """A staff login we will not act on: ``reason`` for the log, ``message`` for people."""
 
-    def __init__(self, reason: str, message: str = _NOT_VALID, detail: str = "") -> None:
+    def __init__(self, reason: str, message: str = "", detail: str = "") -> None:
+        message = message or _not_valid()
         super().__init__(f"{reason}: {detail or message}")
         self.reason = reason
         self.message = message
@@ -131,7 +135,7 @@ def _get_json(url: str) -> dict[str, Any]:
     except (requests.RequestException, ValueError) as error:
         raise OidcRefused(
             "unavailable",
-            "Microsoft Entra ID kunne ikke nås lige nu. Prøv igen om lidt.",
+            _("Microsoft Entra ID kunne ikke nås lige nu. Prøv igen om lidt."),
             f"{url[:200]}: {error}"[:400],
         ) from error
     if not isinstance(data, dict):
@@ -150,7 +154,7 @@ def discovery(provider: OidcProvider) -> dict[str, Any]:
     if str(document.get("issuer", "")).rstrip("/") != provider.issuer:
         raise OidcRefused(
             "unavailable",
-            "Log-in med Microsoft Entra ID er ikke sat rigtigt op. Kontakt it-afdelingen.",
+            _("Log-in med Microsoft Entra ID er ikke sat rigtigt op. Kontakt it-afdelingen."),
             f"discovery issuer {str(document.get('issuer'))[:200]!r}",
         )
     for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
@@ -206,7 +210,7 @@ def authorization_start(provider: OidcProvider, *, redirect_uri: str) -> Authori
     verifier = secrets.token_urlsafe(64)  # 86 characters, within RFC 7636's 43–128
     endpoint = str(discovery(provider)["authorization_endpoint"])
     with _session(provider, redirect_uri) as client:
-        url, _ = client.create_authorization_url(
+        url, _state = client.create_authorization_url(
             endpoint, state=state, code_verifier=verifier, nonce=nonce, response_mode="query"
         )
     return Authorization(url=url, state=state, nonce=nonce, code_verifier=verifier)
@@ -225,7 +229,7 @@ def code_exchange(
         except requests.RequestException as error:
             raise OidcRefused(
                 "unavailable",
-                "Microsoft Entra ID kunne ikke nås lige nu. Prøv igen om lidt.",
+                _("Microsoft Entra ID kunne ikke nås lige nu. Prøv igen om lidt."),
                 f"token endpoint: {error}"[:400],
             ) from error
         except (AuthlibBaseError, ValueError) as error:

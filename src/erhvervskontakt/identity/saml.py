@@ -33,6 +33,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, md, samlp, xmldsig
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
@@ -100,7 +101,8 @@ class SamlRefused(Exception):
         self.detail = detail
 
 
-_NOT_VALID = "Svaret fra NemLog-in kunne ikke godkendes, så I er ikke logget på."
+def _not_valid() -> str:
+    return _("Svaret fra NemLog-in kunne ikke godkendes, så I er ikke logget på.")
 
 
 @dataclass(frozen=True)
@@ -336,27 +338,27 @@ def _raw_checks(encoded: str) -> bytes:
     """What is refused before any SAML library sees it: size, encoding, DTDs and entities,
     and anything but exactly one EncryptedAssertion (no plain assertion) in the Response."""
     if len(encoded) > MAX_RESPONSE_BYTES * 4 // 3 + 4:
-        raise SamlRefused("too_large", _NOT_VALID, f"{len(encoded)} characters")
+        raise SamlRefused("too_large", _not_valid(), f"{len(encoded)} characters")
     try:
         data = base64.b64decode(encoded, validate=False)
     except (binascii.Error, ValueError) as error:
-        raise SamlRefused("malformed", _NOT_VALID, "not base64") from error
+        raise SamlRefused("malformed", _not_valid(), "not base64") from error
     if len(data) > MAX_RESPONSE_BYTES:
-        raise SamlRefused("too_large", _NOT_VALID, f"{len(data)} bytes")
+        raise SamlRefused("too_large", _not_valid(), f"{len(data)} bytes")
     try:
         root = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True)
     except DefusedXmlException as error:
-        raise SamlRefused("xml_dtd", _NOT_VALID, type(error).__name__) from error
+        raise SamlRefused("xml_dtd", _not_valid(), type(error).__name__) from error
     except (ParseError, ValueError) as error:
-        raise SamlRefused("malformed", _NOT_VALID, str(error)[:200]) from error
+        raise SamlRefused("malformed", _not_valid(), str(error)[:200]) from error
     if root.tag != f"{{{SAMLP_NS}}}Response":
-        raise SamlRefused("malformed", _NOT_VALID, f"root element {root.tag[:100]}")
+        raise SamlRefused("malformed", _not_valid(), f"root element {root.tag[:100]}")
     encrypted = root.findall(f"{{{SAML_NS}}}EncryptedAssertion")
     plain = root.findall(f".//{{{SAML_NS}}}Assertion")
     if plain:
-        raise SamlRefused("plain_assertion", _NOT_VALID, f"{len(plain)} unencrypted assertion(s)")
+        raise SamlRefused("plain_assertion", _not_valid(), f"{len(plain)} unencrypted assertion(s)")
     if len(encrypted) != 1:
-        raise SamlRefused("assertion_count", _NOT_VALID, f"{len(encrypted)} encrypted assertions")
+        raise SamlRefused("assertion_count", _not_valid(), f"{len(encrypted)} encrypted assertions")
     return data
 
 
@@ -384,25 +386,27 @@ def verify_login(
     except UnsolicitedResponse as error:
         raise SamlRefused(
             "unknown_request",
-            "Svaret fra NemLog-in hører ikke til et log-in, der er startet her (eller det er "
-            "brugt før). Start forfra.",
+            _(
+                "Svaret fra NemLog-in hører ikke til et log-in, der er startet her (eller det "
+                "er brugt før). Start forfra."
+            ),
             str(error)[:300],
         ) from error
     except (ResponseLifetimeExceed, ToEarly) as error:
         raise SamlRefused(
             "expired",
-            "Log-in hos NemLog-in er udløbet. Start forfra.",
+            _("Log-in hos NemLog-in er udløbet. Start forfra."),
             type(error).__name__,
         ) from error
     except StatusError as error:
         raise SamlRefused(
             "idp_status",
-            "NemLog-in gennemførte ikke log-in (fx fordi det blev afbrudt). Prøv igen.",
+            _("NemLog-in gennemførte ikke log-in (fx fordi det blev afbrudt). Prøv igen."),
             str(error)[:300],
         ) from error
     except SigverError as error:
         reason = "unsigned" if "missing" in str(error).lower() else "signature"
-        raise SamlRefused(reason, _NOT_VALID, str(error)[:300]) from error
+        raise SamlRefused(reason, _not_valid(), str(error)[:300]) from error
     except Exception as error:
         # pysaml2 raises many kinds (ValueError, SAMLError, its own Exceptions) for responses
         # that fail a check: every one is a refusal, never a server error.
@@ -419,9 +423,9 @@ def verify_login(
             if "condition" in text or "lifetime" in text
             else "invalid"
         )
-        raise SamlRefused(reason, _NOT_VALID, f"{type(error).__name__}: {error}"[:300]) from error
+        raise SamlRefused(reason, _not_valid(), f"{type(error).__name__}: {error}"[:300]) from error
     if response is None:
-        raise SamlRefused("invalid", _NOT_VALID, "pysaml2 returned no response")
+        raise SamlRefused("invalid", _not_valid(), "pysaml2 returned no response")
     return _oiosaml_checks(provider, response, idp_entity_id(provider))
 
 
@@ -430,12 +434,12 @@ def _oiosaml_checks(provider: SamlProvider, response: Any, idp: str) -> Verified
     if assertion is None or (
         getattr(response, "assertions", None) and len(response.assertions) != 1
     ):
-        raise SamlRefused("assertion_count", _NOT_VALID, "not exactly one assertion")
+        raise SamlRefused("assertion_count", _not_valid(), "not exactly one assertion")
     if assertion.signature is None:
-        raise SamlRefused("unsigned", _NOT_VALID, "the assertion is not signed")
+        raise SamlRefused("unsigned", _not_valid(), "the assertion is not signed")
     issuer = assertion.issuer.text.strip() if assertion.issuer is not None else ""
     if issuer != idp:
-        raise SamlRefused("issuer", _NOT_VALID, f"issuer {issuer[:200]!r}")
+        raise SamlRefused("issuer", _not_valid(), f"issuer {issuer[:200]!r}")
     audiences = [
         (audience.text or "").strip()
         for restriction in (
@@ -444,7 +448,7 @@ def _oiosaml_checks(provider: SamlProvider, response: Any, idp: str) -> Verified
         for audience in restriction.audience
     ]
     if provider.entity_id not in audiences:
-        raise SamlRefused("audience", _NOT_VALID, f"audience {audiences!r:.200}")
+        raise SamlRefused("audience", _not_valid(), f"audience {audiences!r:.200}")
     now = clock.now()
     confirmed: dt.datetime | None = None
     for confirmation in assertion.subject.subject_confirmation:
@@ -452,15 +456,15 @@ def _oiosaml_checks(provider: SamlProvider, response: Any, idp: str) -> Verified
         if confirmation.method != SCM_BEARER or data is None:
             continue
         if (data.recipient or "") != acs_url():
-            raise SamlRefused("recipient", _NOT_VALID, f"recipient {data.recipient!r:.200}")
+            raise SamlRefused("recipient", _not_valid(), f"recipient {data.recipient!r:.200}")
         if not data.not_on_or_after:
             continue
         until = _instant(data.not_on_or_after)
         if until <= now:
-            raise SamlRefused("expired", "Log-in hos NemLog-in er udløbet. Start forfra.")
+            raise SamlRefused("expired", _("Log-in hos NemLog-in er udløbet. Start forfra."))
         confirmed = until
     if confirmed is None:
-        raise SamlRefused("confirmation", _NOT_VALID, "no bearer confirmation in force")
+        raise SamlRefused("confirmation", _not_valid(), "no bearer confirmation in force")
 
     attributes = response.ava or {}
 
@@ -469,7 +473,7 @@ def _oiosaml_checks(provider: SamlProvider, response: Any, idp: str) -> Verified
         return str(values[0]).strip() if values else ""
 
     if one(SPEC_VERSION) != SPEC_VERSION_VALUE:
-        raise SamlRefused("spec_version", _NOT_VALID, f"specVersion {one(SPEC_VERSION)!r:.50}")
+        raise SamlRefused("spec_version", _not_valid(), f"specVersion {one(SPEC_VERSION)!r:.50}")
     loa = one(LOA)
     context_refs = [
         (statement.authn_context.authn_context_class_ref.text or "").strip()
@@ -481,8 +485,11 @@ def _oiosaml_checks(provider: SamlProvider, response: Any, idp: str) -> Verified
     if not provider.loa_is_enough(loa) or any(not provider.loa_is_enough(r) for r in loa_refs):
         raise SamlRefused(
             "loa",
-            "Jeres log-in har ikke et højt nok sikringsniveau. Log på med MitID Erhverv på "
-            f"niveau {provider.required_loa} eller højere.",
+            _(
+                "Jeres log-in har ikke et højt nok sikringsniveau. Log på med MitID Erhverv på "
+                "niveau %(level)s eller højere."
+            )
+            % {"level": provider.required_loa},
             f"loa {loa!r:.30}, context {loa_refs!r:.100}",
         )
     name_id = response.name_id
@@ -494,20 +501,24 @@ def _oiosaml_checks(provider: SamlProvider, response: Any, idp: str) -> Verified
     ):
         raise SamlRefused(
             "not_professional",
-            "Portalen er for virksomheder: log på med MitID Erhverv (som medarbejder i en "
-            "virksomhed), ikke med jeres private MitID.",
+            _(
+                "Portalen er for virksomheder: log på med MitID Erhverv (som medarbejder i en "
+                "virksomhed), ikke med jeres private MitID."
+            ),
             f"NameID {name_id_value[:100]!r}",
         )
     uuid = name_id_value.removeprefix(PROFESSIONAL_NAME_ID_PREFIX)
     attribute_uuid = one(PROFESSIONAL_UUID).removeprefix("urn:uuid:")
     if not _is_uuid(uuid) or (attribute_uuid and attribute_uuid.lower() != uuid.lower()):
-        raise SamlRefused("not_professional", _NOT_VALID, f"uuid {uuid[:60]!r}")
+        raise SamlRefused("not_professional", _not_valid(), f"uuid {uuid[:60]!r}")
     cvr = one(CVR)
     if not (len(cvr) == 8 and cvr.isdigit() and stdnum_cvr.is_valid(cvr)):
         raise SamlRefused(
             "cvr",
-            "Log-in fra NemLog-in har ikke et gyldigt CVR-nummer, så vi ved ikke, hvilken "
-            "virksomhed I handler for.",
+            _(
+                "Log-in fra NemLog-in har ikke et gyldigt CVR-nummer, så vi ved ikke, hvilken "
+                "virksomhed I handler for."
+            ),
             f"cvr {cvr[:20]!r}",
         )
     name = one(FULL_NAME) or " ".join(part for part in (one(FIRST_NAME), one(LAST_NAME)) if part)
@@ -632,9 +643,9 @@ def handle_idp_logout_request(
             signature=signature,
         )
     except Exception as error:
-        raise SamlRefused("logout_invalid", _NOT_VALID, type(error).__name__) from error
+        raise SamlRefused("logout_invalid", _not_valid(), type(error).__name__) from error
     if parsed is None or not signature:
-        raise SamlRefused("logout_invalid", _NOT_VALID, "unsigned or unreadable LogoutRequest")
+        raise SamlRefused("logout_invalid", _not_valid(), "unsigned or unreadable LogoutRequest")
     message = parsed.message
     name_id = (message.name_id.text or "").strip() if message.name_id is not None else ""
     response = client.create_logout_response(message, [BINDING_HTTP_REDIRECT])

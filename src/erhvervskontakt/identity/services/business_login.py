@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business, Membership
@@ -73,16 +74,18 @@ def business_login(
     except IntegrityError as error:
         raise SamlRefused(
             "replay",
-            "Dette svar fra NemLog-in er brugt før. Start forfra med at logge på.",
+            _("Dette svar fra NemLog-in er brugt før. Start forfra med at logge på."),
             f"assertion {login.assertion_id[:100]}",
         ) from error
     grants = grants_for(provider, login)
     if not grants:
         raise SamlRefused(
             "privilege",
-            "I har ikke den rettighed i MitID Erhverv, som kommunen kræver for at bruge "
-            "portalen for virksomheden. Bed jeres MitID Erhverv-administrator om at tildele "
-            "den.",
+            _(
+                "I har ikke den rettighed i MitID Erhverv, som kommunen kræver for at bruge "
+                "portalen for virksomheden. Bed jeres MitID Erhverv-administrator om at "
+                "tildele den."
+            ),
             f"required {provider.required_privilege[:200]!r} for CVR {login.cvr}",
         )
     link = (
@@ -91,7 +94,7 @@ def business_login(
         .filter(source=Source.MITID_ERHVERV, key=login.professional_uuid)
         .first()
     )
-    first, _, last = login.name.partition(" ")
+    first, _space, last = login.name.partition(" ")
     if link is None:
         user = User.objects.create_user(
             username=f"{USERNAME_PREFIX}{login.professional_uuid}",
@@ -113,7 +116,7 @@ def business_login(
         if user.is_staff or not user.is_active:
             raise SamlRefused(
                 "user_inactive",
-                "Brugeren er spærret hos kommunen. Kontakt kommunen.",
+                _("Brugeren er spærret hos kommunen. Kontakt kommunen."),
                 f"user {user.pk}",
             )
         changed = [

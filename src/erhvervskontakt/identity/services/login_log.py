@@ -73,6 +73,6 @@ def login_event_record(
 def login_log_prune(*, now: dt.datetime | None = None) -> int:
     """Remove login-log lines older than 180 days and assertion ids past their validity."""
     moment = now or clock.now()
-    deleted, _ = LoginEvent.objects.filter(at__lt=moment - LOGIN_LOG_RETENTION).delete()
+    deleted, _kinds = LoginEvent.objects.filter(at__lt=moment - LOGIN_LOG_RETENTION).delete()
     SeenAssertion.objects.filter(not_on_or_after__lt=moment - dt.timedelta(days=1)).delete()
     return deleted

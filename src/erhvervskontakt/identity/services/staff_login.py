@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.catalogue.models import Department
@@ -38,11 +39,13 @@ CASEWORKER_PREFIX = "caseworker:"
 # The rights a role sync sets and clears (``department`` too).
 ROLE_FLAGS = ("is_staff", "is_superuser", "is_head_of_unit", "is_coordinator")
 
-_NO_ROLE = (
-    "Du har ikke adgang til Erhvervskontakts arbejdsbord: din bruger i Microsoft Entra ID har "
-    "ingen af de roller, der giver adgang. Kontakt din leder eller it-afdelingen, hvis du "
-    "skal have adgang."
-)
+
+def _no_role() -> str:
+    return _(
+        "Du har ikke adgang til Erhvervskontakts arbejdsbord: din bruger i Microsoft Entra ID "
+        "har ingen af de roller, der giver adgang. Kontakt din leder eller it-afdelingen, hvis "
+        "du skal have adgang."
+    )
 
 
 class StaffLoginRefused(OidcRefused):
@@ -103,7 +106,7 @@ def role_mapping(provider: OidcProvider) -> dict[str, tuple[str, str]]:
     ``StaffRoleMapping`` rows on top. A map value we cannot read is skipped (and logged)."""
     mapping: dict[str, tuple[str, str]] = {}
     for app_role, value in provider.role_map.items():
-        role, _, code = value.partition(":")
+        role, _colon, code = value.partition(":")
         if role not in StaffRole.values or (role == StaffRole.CASEWORKER) != bool(code):
             logger.warning("OIDC_ROLE_MAP: %r → %r is not a role; skipped", app_role, value)
             continue
@@ -146,7 +149,7 @@ def staff_roles_for(provider: OidcProvider, app_roles: Iterable[str]) -> StaffRo
 def _split_name(claims: StaffClaims) -> tuple[str, str]:
     if claims.given_name or claims.family_name:
         return claims.given_name[:150], claims.family_name[:150]
-    first, _, last = claims.name.strip().partition(" ")
+    first, _space, last = claims.name.strip().partition(" ")
     return first[:150], last.strip()[:150]
 
 
@@ -160,13 +163,15 @@ def staff_login(*, provider: OidcProvider, claims: StaffClaims, where: Where) ->
     if claims.tenant_id != provider.tenant_id.lower():
         raise StaffLoginRefused(
             "tenant",
-            "Du er logget på Microsoft Entra ID i en anden organisation end kommunens. Log på "
-            "med din bruger fra kommunen.",
+            _(
+                "Du er logget på Microsoft Entra ID i en anden organisation end kommunens. "
+                "Log på med din bruger fra kommunen."
+            ),
             f"tid {claims.tenant_id[:100]!r}",
             identity_key=key,
         )
     if not claims.object_id or not claims.tenant_id:
-        raise StaffLoginRefused("claims", "Svaret fra Microsoft Entra ID mangler oplysninger.")
+        raise StaffLoginRefused("claims", _("Svaret fra Microsoft Entra ID mangler oplysninger."))
     moment = clock.now()
     link = (
         ExternalIdentity.objects.select_for_update()
@@ -178,7 +183,7 @@ def staff_login(*, provider: OidcProvider, claims: StaffClaims, where: Where) ->
     if link is not None and not link.user.is_active:
         raise StaffLoginRefused(
             "user_inactive",
-            "Din bruger er spærret i Erhvervskontakt. Kontakt en administrator.",
+            _("Din bruger er spærret i Erhvervskontakt. Kontakt en administrator."),
             f"user {link.user.pk}",
             user=link.user,
             identity_key=key,
@@ -186,7 +191,7 @@ def staff_login(*, provider: OidcProvider, claims: StaffClaims, where: Where) ->
     if not roles.gives_access:
         raise StaffLoginRefused(
             "no_role",
-            _NO_ROLE,
+            _no_role(),
             f"roles {', '.join(claims.roles)[:300]!r}",
             user=link.user if link is not None else None,
             identity_key=key,
