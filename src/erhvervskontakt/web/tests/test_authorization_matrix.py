@@ -37,18 +37,27 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.audit.models import PersonalDataRead
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.tests.files import pdf_bytes
+from erhvervskontakt.identity.models import ExternalIdentity
+from erhvervskontakt.testing.oidc_provider import (  # noqa: F401  (fixtures)
+    OidcTestProvider,
+    oidc_provider_fixture,
+    oidc_provider_server_fixture,
+)
 from erhvervskontakt.testing.routes import (
     ALLOWED,
     FORBIDDEN,
@@ -69,6 +78,7 @@ from erhvervskontakt.testing.routes import (
     run_cell,
     url_routes,
 )
+from erhvervskontakt.testing.saml import employee, make_world
 from erhvervskontakt.web.readlog import ADMIN_WITHOUT_DATA
 from erhvervskontakt.web.readlog import EXEMPT as READS_EXEMPT
 from erhvervskontakt.web.tests.matrix_world import World, world_fixture  # noqa: F401  (a fixture)
@@ -694,9 +704,17 @@ def _read_logged(
     return run
 
 
-def _page_cells(tally: Tally, world: World, persona: str) -> None:
-    client = client_for(world.users[persona])
+def _page_cells(
+    tally: Tally,
+    world: World,
+    persona: str,
+    client: Client | None = None,
+    skip: Callable[[str], bool] = lambda row: False,
+) -> None:
+    client = client or client_for(world.users[persona])
     for row, probes in ROWS.items():
+        if skip(row):
+            continue
         for probe in probes:
             url = probe.url(world)
             data = probe.data(world) if probe.data else {}
@@ -940,3 +958,114 @@ def test_no_route_serves_the_uploaded_files(world: World) -> None:
     for persona in PERSONAS:
         response = client_for(world.users[persona]).get("/media/" + world.document.file.name)
         assert response.status_code == 404, persona
+
+
+# --- the same matrix for people who came in through MitID Erhverv and Entra ID -------------
+
+SSO_PERSONAS = [p for p in PERSONAS if p != "anonymous"]
+
+
+def _app_roles(user: User) -> list[str]:
+    """The Entra ID app roles that give ``user`` exactly the rights the world gave them."""
+    roles = []
+    if user.is_superuser:
+        roles.append("EK.Administrator")
+    if user.is_head_of_unit:
+        roles.append("EK.Enhedsleder")
+    if user.is_coordinator:
+        roles.append("EK.Tovholder")
+    if user.department is not None:
+        roles.append(f"EK.Afdeling.{user.department.code}")
+    return roles
+
+
+@pytest.fixture
+def sso_client(
+    world: World,
+    oidc_provider: OidcTestProvider,
+    settings: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Callable[[str], Client]:
+    """A persona's browser, logged in the way they would be in production: business users
+    through the (local test) NemLog-in, staff through the (test) Entra ID; each linked to the
+    world's user by the identity provider's key, so the world's data is theirs."""
+    saml_world = make_world(tmp_path_factory.mktemp("matrix-saml"), settings)
+    departments = {u.department.code for u in world.users.values() if u and u.department}
+    settings.OIDC_ROLE_MAP = json.dumps(
+        {
+            "EK.Administrator": "administrator",
+            "EK.Enhedsleder": "head_of_unit",
+            "EK.Tovholder": "coordinator",
+            **{f"EK.Afdeling.{code}": f"caseworker:{code}" for code in departments},
+        }
+    )
+
+    def log_in(persona: str) -> Client:
+        user = world.users[persona]
+        assert user is not None
+        client = Client(raise_request_exception=False)
+        before = (
+            user.is_staff,
+            user.is_superuser,
+            user.is_head_of_unit,
+            user.is_coordinator,
+            user.department_id,
+        )
+        if persona.startswith("business"):
+            business = world.business_a if persona == "business_a" else world.business_b
+            person = employee(
+                business.cvr,
+                org_name=business.name,
+                email=user.email,
+                name=user.get_full_name() or "Virksomhedsbruger",
+            )
+            ExternalIdentity.objects.create(
+                source="mitid_erhverv",
+                key=person.uuid,
+                user=user,
+                created_at=timezone.now(),
+                last_login_at=timezone.now(),
+            )
+            assert saml_world.login(client, person).status_code == 302
+        else:
+            person = oidc_provider.sign_in_as(roles=_app_roles(user), email=user.email)
+            ExternalIdentity.objects.create(
+                source="entra_id",
+                key=f"{oidc_provider.tenant_id}:{person.oid}".lower(),
+                user=user,
+                created_at=timezone.now(),
+                last_login_at=timezone.now(),
+            )
+            started = client.get("/medarbejder/log-ind/entra-id/")
+            authorize = requests.get(started["Location"], allow_redirects=False, timeout=10)
+            back = urlsplit(authorize.headers["Location"])
+            assert client.get(f"{back.path}?{back.query}").status_code == 302
+        assert client.session["_auth_user_id"] == str(user.pk)
+        user.refresh_from_db()
+        after = (
+            user.is_staff,
+            user.is_superuser,
+            user.is_head_of_unit,
+            user.is_coordinator,
+            user.department_id,
+        )
+        assert after == before, (persona, before, after)
+        return client
+
+    return log_in
+
+
+@pytest.mark.parametrize("persona", SSO_PERSONAS)
+def test_the_page_matrix_holds_for_people_who_came_in_through_sso(
+    persona: str, world: World, sso_client: Callable[[str], Client]
+) -> None:
+    tally = Tally()
+    # The login endpoints themselves answer differently once SSO is configured (that is the
+    # point); they have their own tests. Every other page must answer as in the matrix.
+    # (A MitID Erhverv session's logout goes on to NemLog-in: a page, not a redirect.)
+    login_endpoints = ("portal:mitid_", "workbench:sso_", "portal:logout")
+    _page_cells(
+        tally, world, persona, sso_client(persona), skip=lambda row: row.startswith(login_endpoints)
+    )
+    print(f"\n{persona} through SSO: {tally.cells} page cells, {len(tally.failures)} wrong")
+    assert not tally.failures, "\n".join(tally.failures)
