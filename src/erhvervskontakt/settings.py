@@ -158,9 +158,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME")}
 
-# Login per area: the portal has its own login page; the staff workbench sends to this one.
-# An OIDC login (the municipality's Entra ID) replaces it by pointing this at the OIDC start
-# URL and adding its authentication backend; no view changes (docs/decisions/0005).
+# Login per area: the portal has its own login page; the staff workbench sends to this one,
+# which offers the municipality's Entra ID where OIDC_* is set (docs/decisions/0005, 0011).
 WORKBENCH_LOGIN_URL = env("WORKBENCH_LOGIN_URL", "workbench:login")
 
 # Real logins (identity.config is the one place that reads these; docs/decisions/0011).

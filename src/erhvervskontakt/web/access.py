@@ -5,9 +5,9 @@ works for one at a time and lets the user switch (``acting_for``, kept in the se
 Staff and users without an active membership are not business users: business pages send
 them to the portal's login page (``business_user_required``).
 
-Staff: views only say ``@staff_required``; how the person logged in (Django's password login
-now, the municipality's Entra ID through OIDC later) is decided by ``WORKBENCH_LOGIN_URL`` and
-the authentication backends, so adding a login method touches no view (docs/decisions/0005).
+Staff: views only say ``@staff_required``; how the person logged in (the municipality's Entra
+ID through OIDC where it is configured, else Django's password login) is the login page's
+business (``WORKBENCH_LOGIN_URL``), so no view knows (docs/decisions/0005 and 0011).
 """
 
 from __future__ import annotations
