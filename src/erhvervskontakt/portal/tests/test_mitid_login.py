@@ -65,7 +65,14 @@ def test_a_business_employee_logs_in_and_sees_the_case_list_of_that_cvr(
     assert event.method == "mitid_erhverv" and event.cvr == business.cvr
     assert event.loa == "Substantial" and event.identity_key == person.uuid
     assert event.raw_response and event.session
-    print(f"\none MitID Erhverv login (test client, local IdP): {seconds * 1000:.0f} ms")
+    client.post("/log-ud/")
+    started = time.perf_counter()
+    assert world.login(client, person).status_code == 302
+    again = time.perf_counter() - started
+    print(
+        f"\none MitID Erhverv login (test client, local IdP): first {seconds * 1000:.0f} ms, "
+        f"again {again * 1000:.0f} ms"
+    )
 
 
 def _refused(answer: Any, client: Client, reason: str) -> str:
