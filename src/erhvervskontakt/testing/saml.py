@@ -40,7 +40,8 @@ class SamlWorld:
         answer = client.get(path)
         assert answer.status_code == 302, answer.content[:500]
         location = answer["Location"]
-        assert location.startswith(IDP_BASE + "/sso?"), location
+        assert location.startswith(self.idp.base_url + "/sso?"), location
+        assert "SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256" in location
         return self.idp.read_authn_request(redirect_query(location))
 
     def post(self, client: Client, request: AuthnRequestSeen, encoded: str, **extra: Any) -> Any:

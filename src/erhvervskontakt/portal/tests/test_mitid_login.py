@@ -131,6 +131,8 @@ def test_the_level_of_assurance_is_checked_whatever_was_asked(
     world: SamlWorld, business: Business, client: Client
 ) -> None:
     request = world.start(client)
+    # (The IdP has checked the redirect's rsa-sha256 signature against our metadata.)
+    assert request.name_id_format == "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
     assert world.provider.required_loa_uri in request.requested_contexts
     assert "https://data.gov.dk/eid/Professional" in request.requested_contexts
     assert request.comparison == "minimum"
