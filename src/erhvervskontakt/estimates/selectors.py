@@ -1,0 +1,78 @@
+"""The history a promise is learned from: net working days from screening to answer.
+
+One query per sample. A case screened in the window is an event at its net working days if it
+was answered by ``as_of``, and censored at its net age if it is still open; withdrawn cases
+never get an answer and are left out. Net: the working days the case waited for the business
+(the clock that already pauses, ``paused_working_days`` and a pause still running) are
+deducted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from erhvervskontakt.calendar.workdays import WorkingCalendar
+from erhvervskontakt.cases.models import Case
+
+
+@dataclass(frozen=True)
+class History:
+    durations: npt.NDArray[np.float64]
+    observed: npt.NDArray[np.bool_]
+    window_start: dt.date
+    as_of: dt.date
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months earlier (the month's last day if shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def answer_history(
+    *,
+    as_of: dt.date,
+    calendar: WorkingCalendar,
+    window_months: int = 12,
+    service_type_ids: Iterable[int] | None = None,
+) -> History:
+    """The sample for cases with any of ``service_type_ids`` (all cases if None)."""
+    start = months_before(as_of, window_months)
+    cases = Case.objects.filter(
+        screened_on__isnull=False,
+        screened_on__gte=start,
+        screened_on__lte=as_of,
+        withdrawn_at__isnull=True,
+    )
+    if service_type_ids is not None:
+        cases = cases.filter(service_types__in=list(service_type_ids)).distinct()
+    durations: list[float] = []
+    observed: list[bool] = []
+    for screened, answered, paused, paused_since in cases.values_list(
+        "screened_on", "answered_on", "paused_working_days", "paused_since"
+    ).order_by():
+        done = answered is not None and answered <= as_of
+        end = answered if done else as_of
+        net = calendar.working_days_between(screened, end) - paused
+        if not done and paused_since is not None and paused_since <= as_of:
+            net -= calendar.working_days_between(paused_since, as_of)
+        durations.append(float(max(0, net)))
+        observed.append(done)
+    return History(
+        durations=np.array(durations, dtype=np.float64),
+        observed=np.array(observed, dtype=bool),
+        window_start=start,
+        as_of=as_of,
+    )

@@ -1,0 +1,98 @@
+"""The sample a promise is learned from, read from real cases made by the real services with
+the clock travelled: answered cases are events at their net working days, open ones censored
+at their age, withdrawn ones and those screened before the window left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from erhvervskontakt.calendar.selectors import working_calendar
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.lifecycle import case_withdraw
+from erhvervskontakt.cases.services.screening import case_screen
+from erhvervskontakt.estimates.promise import promise_days
+from erhvervskontakt.estimates.selectors import answer_history, months_before
+from erhvervskontakt.estimates.survival import kaplan_meier
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
+
+
+def at(day: str) -> Any:
+    return time_machine.travel(dt.datetime.fromisoformat(f"{day}T10:00:00+01:00"), tick=False)
+
+
+def _case(owner: Any, business: Any, karen: Any, screened: str) -> Any:
+    with at(screened):
+        case = inquiry_submit(
+            actor=owner,
+            cvr=business.cvr,
+            service_types=["udeservering"],
+            description="Seks borde foran caféen.",
+            contact=dict(CONTACT),
+            answers={"areal": 12},
+        )
+        return case_screen(case=case, actor=karen)
+
+
+def test_answered_cases_are_events_and_open_ones_censored_at_their_age(
+    catalogue: Any, owner: Any, business: Any, karen: Any
+) -> None:
+    answered = _case(owner, business, karen, "2026-03-02")
+    with at("2026-03-16"):
+        case_record_decision(case=answered, actor=karen, summary="Tilladelse givet.")
+    _case(owner, business, karen, "2026-03-02")  # still open
+    withdrawn = _case(owner, business, karen, "2026-03-03")
+    with at("2026-03-04"):
+        case_withdraw(case=withdrawn, actor=owner, reason="Ikke aktuelt")
+    _case(owner, business, karen, "2025-01-05")  # before the window
+
+    calendar = working_calendar()
+    with CaptureQueriesContext(connection) as queries:
+        history = answer_history(as_of=dt.date(2026, 3, 30), calendar=calendar)
+
+    assert len(queries) == 1
+    assert sorted(zip(history.durations.tolist(), history.observed.tolist())) == [
+        (10.0, True),
+        (20.0, False),
+    ]
+    assert history.window_start == dt.date(2025, 3, 30)
+    udeservering = catalogue["udeservering"].pk
+    same = answer_history(
+        as_of=dt.date(2026, 3, 30), calendar=calendar, service_type_ids=[udeservering]
+    )
+    assert len(same.durations) == 2
+    other = [st.pk for code, st in catalogue.items() if code != "udeservering"]
+    assert (
+        len(
+            answer_history(
+                as_of=dt.date(2026, 3, 30), calendar=calendar, service_type_ids=other
+            ).durations
+        )
+        == 0
+    )
+    # The curve from it: one of two answered at 10, the other still open at 20.
+    curve = kaplan_meier(history.durations, history.observed)
+    assert curve.at(10) == 0.5 and promise_days(curve, confidence=0.9) is None
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        ("2026-03-30", 12, "2025-03-30"),
+        ("2026-03-31", 1, "2026-02-28"),
+        ("2024-03-31", 1, "2024-02-29"),
+        ("2026-01-15", 1, "2025-12-15"),
+        ("2026-01-15", 25, "2023-12-15"),
+    ],
+)
+def test_months_before(day: str, months: int, expected: str) -> None:
+    assert months_before(dt.date.fromisoformat(day), months) == dt.date.fromisoformat(expected)
