@@ -63,8 +63,10 @@ def answer_history(
     for screened, answered, paused, paused_since in cases.values_list(
         "screened_on", "answered_on", "paused_working_days", "paused_since"
     ).order_by():
+        if screened is None:  # excluded by the filter; for the type checker
+            continue
         done = answered is not None and answered <= as_of
-        end = answered if done else as_of
+        end = answered if answered is not None and done else as_of
         net = calendar.working_days_between(screened, end) - paused
         if not done and paused_since is not None and paused_since <= as_of:
             net -= calendar.working_days_between(paused_since, as_of)

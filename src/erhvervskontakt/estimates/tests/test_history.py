@@ -60,7 +60,7 @@ def test_answered_cases_are_events_and_open_ones_censored_at_their_age(
         history = answer_history(as_of=dt.date(2026, 3, 30), calendar=calendar)
 
     assert len(queries) == 1
-    assert sorted(zip(history.durations.tolist(), history.observed.tolist())) == [
+    assert sorted(zip(history.durations.tolist(), history.observed.tolist(), strict=True)) == [
         (10.0, True),
         (20.0, False),
     ]
