@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "erhvervskontakt.inspections",
     "erhvervskontakt.audit",
     "erhvervskontakt.identity",
+    "erhvervskontakt.estimates",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # the API docs from static files (no CDN, no inline script: CSP)
@@ -161,6 +162,11 @@ elif env("TEST_DB_NAME"):
 # Login per area: the portal has its own login page; the staff workbench sends to this one,
 # which offers the municipality's Entra ID where OIDC_* is set (docs/decisions/0005, 0011).
 WORKBENCH_LOGIN_URL = env("WORKBENCH_LOGIN_URL", "workbench:login")
+
+# Answer promises learned from the history (estimates): the share of cases a promise is meant
+# to hold for, and the rolling window it learns from.
+PROMISE_CONFIDENCE = float(env("PROMISE_CONFIDENCE", "0.9") or "0.9")
+PROMISE_WINDOW_MONTHS = env_int("PROMISE_WINDOW_MONTHS", 12)
 
 # Real logins (identity.config is the one place that reads these; docs/decisions/0011).
 # Businesses: MitID Erhverv through NemLog-in (OIOSAML 3). With SAML_IDP_METADATA set the

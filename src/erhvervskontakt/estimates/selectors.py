@@ -19,6 +19,8 @@ import numpy.typing as npt
 from erhvervskontakt.calendar.workdays import WorkingCalendar
 from erhvervskontakt.cases.models import Case
 
+from .models import PromiseEstimate
+
 
 @dataclass(frozen=True)
 class History:
@@ -78,3 +80,40 @@ def answer_history(
         window_start=start,
         as_of=as_of,
     )
+
+
+def matured_promises(
+    *,
+    as_of: dt.date,
+    window_months: int = 12,
+    service_type_ids: Iterable[int] | None = None,
+) -> list[bool]:
+    """Whether each promise made at screening (the original one, ``estimate_at_screening``)
+    whose date passed before ``as_of`` was kept, in the order the dates passed. A promise
+    has matured when its date has passed: answered by then or not, no censoring."""
+    cases = Case.objects.filter(
+        screened_on__gte=months_before(as_of, window_months),
+        estimate_at_screening__isnull=False,
+        estimate_at_screening__lt=as_of,
+        withdrawn_at__isnull=True,
+    )
+    if service_type_ids is not None:
+        cases = cases.filter(service_types__in=list(service_type_ids)).distinct()
+    return [
+        answered is not None and promised is not None and answered <= promised
+        for promised, answered in cases.order_by("estimate_at_screening", "pk").values_list(
+            "estimate_at_screening", "answered_on"
+        )
+    ]
+
+
+def latest_estimates(*, service_type_ids: Iterable[int]) -> dict[int, PromiseEstimate]:
+    """The promise estimate in force for each service type (one indexed query per type)."""
+    found: dict[int, PromiseEstimate] = {}
+    for type_id in sorted(set(service_type_ids)):
+        row = (
+            PromiseEstimate.objects.filter(service_type_id=type_id).order_by("-computed_at").first()
+        )
+        if row is not None:
+            found[type_id] = row
+    return found

@@ -1,0 +1,80 @@
+"""The worker's refresh of the promise estimates: one new row per active service type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from django.conf import settings
+from django.db import transaction
+
+from erhvervskontakt.calendar.selectors import working_calendar
+from erhvervskontakt.catalogue.models import ServiceType
+from erhvervskontakt.common import clock
+
+from .drift import adapted_miss_rate
+from .models import PromiseEstimate
+from .promise import DEFAULT_CONFIDENCE, choose_promise
+from .selectors import answer_history, matured_promises
+from .survival import SurvivalCurve, kaplan_meier
+
+
+def national_target_in_working_days(calendar_days: int | None) -> int | None:
+    """The national service target (calendar days) as working days, five in seven, rounded up:
+    only a fallback, where the municipality's own history is too thin to learn from."""
+    return None if not calendar_days else math.ceil(calendar_days * 5 / 7)
+
+
+@transaction.atomic
+def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEstimate]:
+    """Learn every active service type's promise from the history up to ``as_of`` (today):
+    Kaplan–Meier over the window (open cases censored), the miss rate corrected by the
+    promises that matured, the group, national or fixed target where the history is thin."""
+    day = as_of or clock.today()
+    confidence = float(getattr(settings, "PROMISE_CONFIDENCE", DEFAULT_CONFIDENCE))
+    window = int(getattr(settings, "PROMISE_WINDOW_MONTHS", 12))
+    calendar = working_calendar()
+    types = list(ServiceType.objects.filter(active=True).order_by("pk"))
+    groups: dict[str, SurvivalCurve] = {}
+    moment = clock.now()
+    rows = []
+    for service_type in types:
+        own = answer_history(
+            as_of=day, calendar=calendar, window_months=window, service_type_ids=[service_type.pk]
+        )
+        if service_type.group not in groups:
+            members = [t.pk for t in types if t.group == service_type.group]
+            sample = answer_history(
+                as_of=day, calendar=calendar, window_months=window, service_type_ids=members
+            )
+            groups[service_type.group] = kaplan_meier(sample.durations, sample.observed)
+        kept = matured_promises(as_of=day, window_months=window, service_type_ids=[service_type.pk])
+        miss_rate = adapted_miss_rate(kept, target=1 - confidence)
+        promise = choose_promise(
+            own=kaplan_meier(own.durations, own.observed),
+            group=groups[service_type.group],
+            national_target_days=national_target_in_working_days(service_type.service_target_days),
+            fixed_target_days=service_type.target_working_days,
+            confidence=1 - miss_rate,
+            window_months=window,
+        )
+        basis = promise.basis
+        rows.append(
+            PromiseEstimate(
+                service_type=service_type,
+                computed_at=moment,
+                as_of=day,
+                working_days=min(promise.working_days, 32_000),
+                basis=basis.kind.value,
+                confidence=confidence,
+                miss_rate=miss_rate,
+                window_months=basis.window_months,
+                cases=basis.n,
+                answered=basis.events,
+                p50=basis.p50,
+                p90=basis.p90,
+                matured=len(kept),
+                kept=sum(kept),
+            )
+        )
+    return PromiseEstimate.objects.bulk_create(rows)

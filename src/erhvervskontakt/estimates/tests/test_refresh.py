@@ -1,0 +1,74 @@
+"""The worker's refresh: each active service type gets a new estimate row with its basis; the
+lookup the pages use is one indexed query per service type, whatever the case volume."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from erhvervskontakt.calendar.selectors import working_calendar
+from erhvervskontakt.cases.services.decision import case_record_decision
+from erhvervskontakt.cases.services.intake import inquiry_submit
+from erhvervskontakt.cases.services.screening import case_screen
+from erhvervskontakt.estimates.models import PromiseEstimate
+from erhvervskontakt.estimates.selectors import latest_estimates
+from erhvervskontakt.estimates.services import promise_estimates_refresh
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
+
+
+def test_a_type_with_history_learns_its_promise_the_others_fall_back_and_say_so(
+    catalogue: Any, owner: Any, business: Any, karen: Any
+) -> None:
+    calendar = working_calendar()
+    start = dt.date(2026, 1, 5)
+    for number in range(40):
+        screened = calendar.add_working_days(start, number)
+        with time_machine.travel(dt.datetime.combine(screened, dt.time(10), dt.UTC), tick=False):
+            case = inquiry_submit(
+                actor=owner,
+                cvr=business.cvr,
+                service_types=["udeservering"],
+                description="Borde foran caféen.",
+                contact=dict(CONTACT),
+                answers={"areal": 12},
+            )
+            case = case_screen(case=case, actor=karen)
+        answered = calendar.add_working_days(screened, 3 + number % 10)  # 3..12 working days
+        with time_machine.travel(dt.datetime.combine(answered, dt.time(11), dt.UTC), tick=False):
+            case_record_decision(case=case, actor=karen, summary="Tilladelse givet.")
+
+    rows = promise_estimates_refresh(as_of=dt.date(2026, 6, 1))
+
+    by_code = {row.service_type.code: row for row in rows}
+    learned = by_code["udeservering"]
+    assert learned.basis == "history" and learned.answered == 40 and learned.cases == 40
+    # 3..12 working days, four cases each: 36 of 40 answered within 11, half within 7.
+    assert learned.p90 == 11 and learned.p50 == 7
+    assert learned.matured == 40
+    # The fixed target promised at screening was missed by the slow ones: the correction
+    # promises at a lower miss rate than 10 %, so later than the plain P90.
+    target = catalogue["udeservering"].target_working_days
+    assert learned.kept == sum(1 for n in range(40) if 3 + n % 10 <= target)
+    assert (learned.miss_rate < 0.1) == (learned.kept < 36)
+    assert (learned.working_days >= learned.p90) == (learned.miss_rate <= 0.1)
+    others = [row for code, row in by_code.items() if code != "udeservering"]
+    assert others and all(row.basis in ("group", "national", "fixed") for row in others)
+    fixed = next(row for row in others if row.basis == "fixed")
+    assert fixed.working_days == fixed.service_type.target_working_days
+
+    # A second refresh adds rows; the lookup finds the latest, in one query per type.
+    promise_estimates_refresh(as_of=dt.date(2026, 6, 2))
+    ids = [catalogue["udeservering"].pk, fixed.service_type_id]
+    with CaptureQueriesContext(connection) as queries:
+        found = latest_estimates(service_type_ids=ids)
+    assert len(queries) == 2
+    assert found[catalogue["udeservering"].pk].as_of == dt.date(2026, 6, 2)
+    assert PromiseEstimate.objects.count() == 2 * len(rows)
