@@ -4,10 +4,12 @@ lookup the pages use is one indexed query per service type, whatever the case vo
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -72,3 +74,13 @@ def test_a_type_with_history_learns_its_promise_the_others_fall_back_and_say_so(
     assert len(queries) == 2
     assert found[catalogue["udeservering"].pk].as_of == dt.date(2026, 6, 2)
     assert PromiseEstimate.objects.count() == 2 * len(rows)
+
+
+def test_the_command_refreshes_and_refuses_a_bad_date(catalogue: Any) -> None:
+    out = io.StringIO()
+    call_command("refresh_promises", "--as-of", "2026-06-01", stdout=out)
+
+    assert "service types refreshed" in out.getvalue()
+    assert PromiseEstimate.objects.filter(as_of=dt.date(2026, 6, 1)).exists()
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("refresh_promises", "--as-of", "juni", stdout=io.StringIO())
