@@ -80,6 +80,8 @@ LOGGING: dict[str, ReadRule] = {}
 EXEMPT: dict[str, str] = {
     "workbench:home": "sends on to the screening queue or the inbox; shows nothing",
     "workbench:login": "the login form",
+    "workbench:sso_start": "sends the browser to Entra ID; reads nothing",
+    "workbench:sso_callback": "the Entra ID login's return (written to the login log)",
     "workbench:logout": "logs out (POST)",
     "workbench:register": "the empty form for an inquiry by phone or letter; its POST "
     "creates the case (timeline)",

@@ -67,13 +67,17 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 def test_serve_runs_the_web_server_and_the_worker_and_ctrl_c_stops_both(tmp_path):
-    """…and tells both the address served, which the e-mails link to."""
+    """…and tells both the address served, which the e-mails link to; in the demo the local
+    test IdP runs beside them and stops with them."""
     port = free_port()
+    idp_port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "DEBUG": "true",
         "NOTIFICATIONS_SWEEP_SECONDS": "3600",
+        # The demo's stand-in for NemLog-in starts too (DEBUG, no SAML_IDP_METADATA).
+        "SAML_LOCAL_TEST_IDP_PORT": str(idp_port),
     }
     log = (tmp_path / "serve.log").open("wb")
     serve = subprocess.Popen(  # noqa: S603
@@ -102,9 +106,17 @@ def test_serve_runs_the_web_server_and_the_worker_and_ctrl_c_stops_both(tmp_path
         while "Worker started" not in (tmp_path / "serve.log").read_text():
             assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
             time.sleep(0.2)
+        while True:
+            try:
+                metadata = httpx.get(f"http://127.0.0.1:{idp_port}/metadata", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.2)
         children = _children(serve.pid)
         assert status == 200, (tmp_path / "serve.log").read_text()
-        assert len(children) == 2  # gunicorn and the worker
+        assert metadata.status_code == 200 and b"IDPSSODescriptor" in metadata.content
+        assert len(children) == 3  # gunicorn, the worker and the local test IdP
         for child in children:  # both link e-mails to where the server listens
             environ = Path(f"/proc/{child}/environ").read_bytes().split(b"\0")
             assert f"SITE_BIND=127.0.0.1:{port}".encode() in environ
