@@ -1,5 +1,8 @@
 """A local test identity provider that speaks OIOSAML 3 like NemLog-in (demo and tests only).
 
+Longer than our usual modules: the IdP, its page and every way the tests spoil a response
+belong together (a spoiled response is made by the same code as a good one).
+
 Built on pysaml2's ``Server``: it reads our real, signed AuthnRequest (HTTP-Redirect), and
 answers with a real response whose assertion is signed by the IdP's key and encrypted to our
 SP's certificate (aes256-cbc, rsa-oaep-mgf1p), with the OIOSAML 3 attribute statement. A page
@@ -23,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from lxml import etree
@@ -121,7 +124,6 @@ class LocalIdentityProvider:
         self.base_url = base_url.rstrip("/")
         self.key_file, self.cert_file = ensure_keypair(directory, key_name, "Lokal test-IdP")
         self.people: list[Person] = []
-        self.sessions: dict[str, Person] = {}
         self.logouts: list[str] = []
         self.pending: dict[str, AuthnRequestSeen] = {}
         self._load(sp_metadata=None)
@@ -193,18 +195,7 @@ class LocalIdentityProvider:
 
     def read_authn_request(self, query: str) -> AuthnRequestSeen:
         """Our SP's AuthnRequest from the redirect's query string; its signature checked."""
-        params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
-        if not params.get("Signature"):
-            raise ValueError("unsigned AuthnRequest")
-        parsed = self.server.parse_authn_request(
-            params["SAMLRequest"],
-            BINDING_HTTP_REDIRECT,
-            relay_state=params.get("RelayState"),
-            sigalg=params.get("SigAlg"),
-            signature=params.get("Signature"),
-        )
-        if parsed is None:
-            raise ValueError("the AuthnRequest could not be read or its signature is wrong")
+        params, parsed = _signed_redirect(query, self.server.parse_authn_request, "AuthnRequest")
         message = parsed.message
         context = message.requested_authn_context
         seen = AuthnRequestSeen(
@@ -278,7 +269,6 @@ class LocalIdentityProvider:
             # over a wrong audience, recipient or lifetime).
             document = self._resign(_edit(document, tamper, before_signing=True))
         document = _edit(document, tamper, before_signing=False)
-        self.sessions[session_index] = person
         if not tamper.plain:
             document = self._encrypt(document)
         if tamper.dtd_payload:
@@ -341,18 +331,7 @@ class LocalIdentityProvider:
     def answer_logout_request(self, query: str) -> str:
         """Our SP's signed LogoutRequest (redirect): verify it, end the IdP session, and
         return the URL of the signed LogoutResponse back to the SP."""
-        params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
-        if not params.get("Signature"):
-            raise ValueError("unsigned LogoutRequest")
-        parsed = self.server.parse_logout_request(
-            params["SAMLRequest"],
-            BINDING_HTTP_REDIRECT,
-            relay_state=params.get("RelayState"),
-            sigalg=params.get("SigAlg"),
-            signature=params.get("Signature"),
-        )
-        if parsed is None:
-            raise ValueError("the LogoutRequest's signature is wrong")
+        params, parsed = _signed_redirect(query, self.server.parse_logout_request, "LogoutRequest")
         message = parsed.message
         self.logouts.append(message.name_id.text)
         response = self.server.create_logout_response(message, [BINDING_HTTP_REDIRECT])
@@ -366,7 +345,7 @@ class LocalIdentityProvider:
             sign=True,
             sigalg=xmldsig.SIG_RSA_SHA256,
         )
-        return str(dict(info["headers"])["Location"])
+        return oiosaml.redirect_location(info)
 
     def logout_request_url(self, person: Person, *, sign: bool = True) -> str:
         """An IdP-initiated LogoutRequest for ``person`` (as NemLog-in sends when the person
@@ -390,7 +369,7 @@ class LocalIdentityProvider:
             sign=sign,
             sigalg=xmldsig.SIG_RSA_SHA256 if sign else None,
         )
-        return str(dict(info["headers"])["Location"])
+        return oiosaml.redirect_location(info)
 
     def _sp_entity_id(self) -> str:
         return str(next(iter(self.server.metadata.service_providers())))
@@ -450,6 +429,26 @@ class LocalIdentityProvider:
             f"<ul>{''.join(rows)}</ul>"
         )
         return _page("Log på med MitID Erhverv (test)", body)
+
+
+def _signed_redirect(
+    query: str, parse: Callable[..., Any], what: str
+) -> tuple[dict[str, str], Any]:
+    """A message of our SP's from a redirect's query string, its signature checked by
+    pysaml2 (``parse`` is the server's parser for that kind of message)."""
+    params = {k: v[0] for k, v in parse_qs(query, keep_blank_values=True).items()}
+    if not params.get("Signature"):
+        raise ValueError(f"unsigned {what}")
+    parsed = parse(
+        params["SAMLRequest"],
+        BINDING_HTTP_REDIRECT,
+        relay_state=params.get("RelayState"),
+        sigalg=params.get("SigAlg"),
+        signature=params.get("Signature"),
+    )
+    if parsed is None:
+        raise ValueError(f"the {what} could not be read or its signature is wrong")
+    return params, parsed
 
 
 def privileges_attribute(privileges: dict[str, tuple[str, ...]]) -> str:
@@ -570,16 +569,8 @@ def serve_in_thread(idp: LocalIdentityProvider, host: str, port: int) -> WSGISer
     return server
 
 
-def with_person(person: Person, **changes: Any) -> Person:
-    return replace(person, **changes)
-
-
 def redirect_query(url: str) -> str:
     return url.split("?", 1)[1] if "?" in url else ""
-
-
-def form_body(fields: dict[str, str]) -> str:
-    return urlencode(fields)
 
 
 # --- the demo's IdP ----------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """Our SAML service provider towards NemLog-in: the OIOSAML 3 profile on pysaml2.
 
+Longer than our usual modules: it is the one place that knows the profile (configuration,
+metadata, login, every check, logout), so that a reviewer of the OIOSAML rules reads one file.
+
 pysaml2 (with Debian's ``xmlsec1``) does every piece of XML signature and encryption work:
 signing our AuthnRequest and LogoutRequest, decrypting the assertion, verifying the IdP's
 signature against its metadata, the audience, the bearer confirmation and the request we
@@ -53,7 +56,7 @@ from stdnum.dk import cvr as stdnum_cvr
 
 from erhvervskontakt.common import clock
 
-from .config import LOA_URI_PREFIX, PROFESSIONAL_CONTEXT, SamlProvider, local_idp_dir
+from .config import LOA_URI_PREFIX, PROFESSIONAL_CONTEXT, SamlProvider
 
 logger = logging.getLogger(__name__)
 
@@ -319,8 +322,12 @@ def authn_request(provider: SamlProvider, *, relay_state: str) -> tuple[str, str
         nameid_format=NAMEID_FORMAT_PERSISTENT,
         requested_authn_context=context,
     )
-    location = dict(info["headers"])["Location"]
-    return str(request_id), str(location)
+    return str(request_id), redirect_location(info)
+
+
+def redirect_location(info: dict[str, Any]) -> str:
+    """Where pysaml2's HTTP-Redirect binding sends the browser (its Location header)."""
+    return str(dict(info["headers"])["Location"])
 
 
 def check_relay_state(value: str) -> str:
@@ -619,7 +626,7 @@ def logout_request(provider: SamlProvider, *, name_id: str, session_index: str) 
         sign=True,
         sigalg=xmldsig.SIG_RSA_SHA256,
     )
-    return str(dict(info["headers"])["Location"])
+    return redirect_location(info)
 
 
 @dataclass(frozen=True)
@@ -662,7 +669,7 @@ def handle_idp_logout_request(
         sign=True,
         sigalg=xmldsig.SIG_RSA_SHA256,
     )
-    return IdpLogout(name_id=name_id, redirect_url=str(dict(info["headers"])["Location"]))
+    return IdpLogout(name_id=name_id, redirect_url=redirect_location(info))
 
 
 def check_logout_response(
@@ -677,8 +684,3 @@ def check_logout_response(
         logger.info("LogoutResponse from the IdP could not be read", exc_info=True)
         return False
     return bool(answer is not None and answer.status_ok())
-
-
-def local_test_idp_ready() -> bool:
-    """The demo's IdP metadata exists (written by the local test IdP when it starts)."""
-    return (local_idp_dir() / "idp-metadata.xml").exists()
