@@ -37,6 +37,8 @@ def case_summary(case: Case, today: dt.date) -> dict[str, Any]:
         "screened_at": case.screened_at,
         "coordinator": person(case.coordinator),
         "estimated_answer_date": case.estimated_answer_date,
+        "original_estimated_answer_date": case.estimate_at_screening,
+        "estimate_basis": case.estimate_basis or None,
         "service_target_date": case.service_target_date,
         "answered_at": case.answered_at,
         "missing": [

@@ -217,6 +217,39 @@ class EventOut(Schema):
     text: str
 
 
+PromiseBasisCode = Literal["history", "group", "national", "fixed"]
+
+
+class EstimateLineOut(Schema):
+    working_days: int = Field(description="Working days from screening to this answer line.")
+    basis: PromiseBasisCode
+
+
+class EstimateBasisOut(Schema):
+    """What the answer date promised at screening rests on; kept as it was when promised."""
+
+    basis: PromiseBasisCode = Field(
+        description="history: the service type's own cases; group: its group's; national: "
+        "the national service target; fixed: the service type's fixed target."
+    )
+    service_type: str = Field(description="The service type whose date governs the case.")
+    working_days: int = Field(description="Working days from screening the promise gave.")
+    cases: int = Field(description="Cases in the sample (answered and still open).")
+    answered: int = Field(description="Answered cases in the sample.")
+    window_months: int
+    p50: int | None = Field(None, description="Working days by which half were answered.")
+    p90: int | None = Field(None, description="… and nine out of ten.")
+    confidence: float | None = Field(
+        None, description="The share the promise is meant to hold for."
+    )
+    as_of: dt.date | None = Field(None, description="The last day of the history learned from.")
+    set_by_coordinator: bool = False
+    proposed: dt.date | None = Field(
+        None, description="The proposal, if the coordinator set another date."
+    )
+    lines: dict[str, EstimateLineOut] = Field(default_factory=dict)
+
+
 class CaseSummaryOut(Schema):
     reference: str
     status: CaseStatusCode
@@ -228,6 +261,10 @@ class CaseSummaryOut(Schema):
     screened_at: dt.datetime | None
     coordinator: PersonOut | None
     estimated_answer_date: dt.date | None
+    original_estimated_answer_date: dt.date | None = Field(
+        description="The answer date promised at screening, however the date moved later."
+    )
+    estimate_basis: EstimateBasisOut | None
     service_target_date: dt.date | None
     answered_at: dt.datetime | None
     missing: list[MissingOut]

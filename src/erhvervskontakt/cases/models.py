@@ -146,6 +146,10 @@ class Case(models.Model):
     )
     estimated_answer_date = models.DateField("forventet svar", null=True, blank=True)
     estimate_at_screening = models.DateField("svardato lovet ved screening", null=True, blank=True)
+    # What the promise made at screening rests on (``cases.promises.Proposal.basis``): the
+    # governing service type's learned or fixed working days, its basis, n, window, P50/P90.
+    # Kept as it was when the promise was made, however the date moves later.
+    estimate_basis = models.JSONField("grundlag for svardatoen", default=dict, blank=True)
     paused_since = models.DateField("sat på pause", null=True, blank=True)
     paused_working_days = models.PositiveIntegerField("pausede arbejdsdage", default=0)
     fully_informed_on = models.DateField("fuldt oplyst", null=True, blank=True)

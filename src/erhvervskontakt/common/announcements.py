@@ -56,3 +56,9 @@ def announce(what: Announcement) -> None:
 
         call.__qualname__ = f"announce({type(what).__name__}) -> {listener.__qualname__}"
         transaction.on_commit(call, robust=True)
+
+
+def is_replay(at: dt.datetime, wall_clock: dt.datetime, *, tolerance_seconds: int = 300) -> bool:
+    """A change stamped far from the wall clock was replayed (``clock.travel``: the demo
+    loader, the simulator): listeners that act in the present (e-mails, queued work) leave it."""
+    return abs((wall_clock - at).total_seconds()) > tolerance_seconds

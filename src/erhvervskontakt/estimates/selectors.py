@@ -10,14 +10,16 @@ deducted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from django.db.models import Max
 
 from erhvervskontakt.calendar.workdays import WorkingCalendar
 from erhvervskontakt.cases.models import Case
+from erhvervskontakt.cases.promises import TypePromise
 
 from .models import PromiseEstimate
 
@@ -117,3 +119,28 @@ def latest_estimates(*, service_type_ids: Iterable[int]) -> dict[int, PromiseEst
         if row is not None:
             found[type_id] = row
     return found
+
+
+def type_promises(service_type_ids: Sequence[int]) -> dict[int, TypePromise]:
+    """The promises in force for ``service_type_ids``, as screening asks for them
+    (``cases.promises``, registered at start-up); a type with no row yet is left out."""
+    return {
+        type_id: TypePromise(
+            service_type_id=type_id,
+            working_days=row.working_days,
+            basis=row.basis,
+            cases=row.cases,
+            answered=row.answered,
+            window_months=row.window_months,
+            p50=row.p50,
+            p90=row.p90,
+            confidence=row.confidence,
+            as_of=row.as_of,
+        )
+        for type_id, row in latest_estimates(service_type_ids=service_type_ids).items()
+    }
+
+
+def last_refresh() -> dt.datetime | None:
+    """When the promise estimates were last refreshed (None: never)."""
+    return PromiseEstimate.objects.aggregate(last=Max("computed_at"))["last"]

@@ -15,7 +15,7 @@ from erhvervskontakt.common import clock
 from .drift import adapted_miss_rate
 from .models import PromiseEstimate
 from .promise import DEFAULT_CONFIDENCE, choose_promise
-from .selectors import answer_history, matured_promises
+from .selectors import answer_history, last_refresh, matured_promises
 from .survival import SurvivalCurve, kaplan_meier
 
 
@@ -78,3 +78,18 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
             )
         )
     return PromiseEstimate.objects.bulk_create(rows)
+
+
+def promise_estimates_refresh_if_stale(
+    *, asked_at: dt.datetime | None = None
+) -> list[PromiseEstimate] | None:
+    """Refresh unless it is not needed: with ``asked_at`` (an answer asked for it), unless a
+    refresh ran since — a burst of answers refreshes once; without (the nightly run), unless
+    one ran today. Returns the rows written, or None when it was not needed."""
+    last = last_refresh()
+    if last is not None:
+        if asked_at is not None and last >= asked_at:
+            return None
+        if asked_at is None and clock.local_date(last) >= clock.today():
+            return None
+    return promise_estimates_refresh()

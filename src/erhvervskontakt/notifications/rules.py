@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from erhvervskontakt.calendar.workdays import WorkingCalendar
+from erhvervskontakt.common import announcements
 
 
 def deliverable_reminder_date(
@@ -92,4 +93,4 @@ def is_replay(at: dt.datetime, wall_clock: dt.datetime, *, tolerance_seconds: in
 
     Announcing replayed history would e-mail businesses about the past, so it is not done.
     """
-    return abs((wall_clock - at).total_seconds()) > tolerance_seconds
+    return announcements.is_replay(at, wall_clock, tolerance_seconds=tolerance_seconds)

@@ -4,7 +4,8 @@
 database backend (``django-tasks-db``'s worker in batch mode) or Redis/RQ (a burst worker
 that runs jobs in this process) — and returns when the queue is empty. ``Runner`` is what
 ``manage.py worker`` runs: drain, sleep a second, and sweep every
-``NOTIFICATIONS_SWEEP_SECONDS``; SIGINT/SIGTERM stop it after the current task (twice: now).
+``NOTIFICATIONS_SWEEP_SECONDS`` (the first sweep of a day also refreshes the learned
+answer dates); SIGINT/SIGTERM stop it after the current task (twice: now).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import task_backends
 
 from erhvervskontakt.common.database import database_unavailable
+from erhvervskontakt.estimates.services import promise_estimates_refresh_if_stale
 
 from .services import sweep
 
@@ -111,6 +113,18 @@ class Runner:
         signal.signal(signal.SIGINT, self.request_stop)
         signal.signal(signal.SIGTERM, self.request_stop)
 
+    def refresh_promises(self) -> None:
+        """The nightly refresh of the learned answer dates: the first sweep of a day does it
+        (answers queue their own refreshes in between, ``estimates.hooks``)."""
+        try:
+            written = promise_estimates_refresh_if_stale()
+        except Exception:
+            logger.exception("Refreshing the promise estimates failed; the next sweep tries again")
+            close_old_connections()
+            return
+        if written is not None:
+            logger.info("Promise estimates refreshed: %s service types", len(written))
+
     def run(self, *, max_loops: int | None = None) -> None:
         logger.info(
             "Worker started (backend %s, sweep every %s s)", backend_name(), self.sweep_every
@@ -125,6 +139,7 @@ class Runner:
                 except Exception:
                     logger.exception("The sweep failed; it runs again in %s s", self.sweep_every)
                     close_old_connections()
+                self.refresh_promises()
             try:
                 ran = drain(max_tasks=50)
             except Exception as error:

@@ -19,7 +19,7 @@ from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import announcements, clock
 from erhvervskontakt.common.errors import IllegalTransition, ValidationFailed
 
-from .. import rules
+from .. import promises
 from ..announcements import CaseChanged
 from ..models import Case, CaseStatus, Deliverable, Task
 from ..selectors import case_missing, case_queryset
@@ -109,8 +109,9 @@ def case_screen(
     today = clock.local_date(moment)
     service_types = list(case.service_types.all())
     missing = case_missing(case)
-    own_dates = {st.pk: rules.service_type_answer_date(today, st, calendar) for st in service_types}
-    proposed = rules.answer_estimate(today, service_types, calendar)
+    proposal = promises.propose(today, service_types, calendar)
+    own_dates = proposal.line_dates
+    proposed = proposal.estimate or today
     if estimate is not None and estimate < today:
         raise ValidationFailed.field("estimate", "Datoen kan ikke ligge i fortiden.")
     confirmed = estimate or proposed
@@ -129,6 +130,10 @@ def case_screen(
     estimate = confirmed
     case.estimated_answer_date = estimate
     case.estimate_at_screening = estimate
+    case.estimate_basis = proposal.basis({st.pk: st.code for st in service_types})
+    if confirmed != proposed:
+        case.estimate_basis["set_by_coordinator"] = True
+        case.estimate_basis["proposed"] = proposed.isoformat()
     # Measured by the promise dashboard (issue 7): the screening and the promise it gives.
     case.screened_on = today
     case.screening_working_days = calendar.working_days_between(
@@ -199,10 +204,13 @@ def case_screen(
         _make_fixed_contact(
             case, chosen, actor, reason=f"Udpeget ved screening af {case.reference}."
         )
-    longest = max(service_types, key=lambda st: st.target_working_days)
+    governing = proposal.governing
+    longest = next(
+        (st.name for st in service_types if governing and st.pk == governing.service_type_id), ""
+    )
     why_date = (
-        f"{longest.target_working_days} arbejdsdage efter screeningen "
-        f"({longest.name} har den længste svartid)"
+        f"{governing.working_days if governing else 0} arbejdsdage efter screeningen "
+        f"({longest} har den længste svartid; {_basis_text(governing)})"
         if confirmed == proposed
         else f"sat af tovholderen (forslag {_fmt(proposed)})"
         + (f"; begrundelse: {estimate_reason.strip()}" if estimate_reason.strip() else "")
@@ -284,6 +292,7 @@ def case_screen(
         "coordinator",
         "estimated_answer_date",
         "estimate_at_screening",
+        "estimate_basis",
         "screened_on",
         "screening_working_days",
         "promised_answer_date",
@@ -292,6 +301,19 @@ def case_screen(
     )
     announcements.announce(CaseChanged(kind="screened", case=case.pk))
     return case_queryset(user=_SYSTEM).get(pk=case.pk)
+
+
+def _basis_text(promise: promises.TypePromise | None) -> str:
+    """The timeline's words for what a promise rests on."""
+    if promise is None or promise.basis == promises.FIXED:
+        return "ydelsens faste mål for svartid"
+    if promise.basis == "national":
+        return "det nationale servicemål, da historikken er for tynd"
+    whose = "ydelsens egne" if promise.basis == "history" else "ydelsesgruppens"
+    return (
+        f"lært af {whose} {promise.cases} sager de seneste {promise.window_months} måneder, "
+        f"{promise.answered} besvaret; P50 {promise.p50}, P90 {promise.p90} arbejdsdage"
+    )
 
 
 MAX_ADDED_PLAN_LINES = 50
@@ -519,13 +541,11 @@ def case_screen_checked(
     explicit = days["estimate"]
     estimate_day = explicit
     if explicit is None and (answer_dates or any(e.line.leave_out for e in edits)):
-        calendar = working_calendar()
-        today = clock.today()
+        service_types = list(locked.service_types.all())
+        proposal = promises.propose(clock.today(), service_types, working_calendar())
         kept = [
-            answer_dates[st.code][0]
-            if st.code in answer_dates
-            else rules.service_type_answer_date(today, st, calendar)
-            for st in locked.service_types.all()
+            answer_dates[st.code][0] if st.code in answer_dates else proposal.line_dates[st.pk]
+            for st in service_types
             if not any(e.line.leave_out and e.line.service_type == st.code for e in edits)
         ]
         estimate_day = max(kept) if kept else None

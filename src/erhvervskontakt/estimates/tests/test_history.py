@@ -8,52 +8,32 @@ import datetime as dt
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.cases.services.decision import case_record_decision
-from erhvervskontakt.cases.services.intake import inquiry_submit
 from erhvervskontakt.cases.services.lifecycle import case_withdraw
-from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.estimates.promise import promise_days
 from erhvervskontakt.estimates.selectors import answer_history, months_before
 from erhvervskontakt.estimates.survival import kaplan_meier
 
+from .conftest import at, screened_case
+
 pytestmark = pytest.mark.django_db
-
-CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
-
-
-def at(day: str) -> Any:
-    return time_machine.travel(dt.datetime.fromisoformat(f"{day}T10:00:00+01:00"), tick=False)
-
-
-def _case(owner: Any, business: Any, karen: Any, screened: str) -> Any:
-    with at(screened):
-        case = inquiry_submit(
-            actor=owner,
-            cvr=business.cvr,
-            service_types=["udeservering"],
-            description="Seks borde foran caféen.",
-            contact=dict(CONTACT),
-            answers={"areal": 12},
-        )
-        return case_screen(case=case, actor=karen)
 
 
 def test_answered_cases_are_events_and_open_ones_censored_at_their_age(
     catalogue: Any, owner: Any, business: Any, karen: Any
 ) -> None:
-    answered = _case(owner, business, karen, "2026-03-02")
+    answered = screened_case(owner, business, karen, "2026-03-02")
     with at("2026-03-16"):
         case_record_decision(case=answered, actor=karen, summary="Tilladelse givet.")
-    _case(owner, business, karen, "2026-03-02")  # still open
-    withdrawn = _case(owner, business, karen, "2026-03-03")
+    screened_case(owner, business, karen, "2026-03-02")  # still open
+    withdrawn = screened_case(owner, business, karen, "2026-03-03")
     with at("2026-03-04"):
         case_withdraw(case=withdrawn, actor=owner, reason="Ikke aktuelt")
-    _case(owner, business, karen, "2025-01-05")  # before the window
+    screened_case(owner, business, karen, "2025-01-05")  # before the window
 
     calendar = working_calendar()
     with CaptureQueriesContext(connection) as queries:

@@ -8,44 +8,23 @@ import io
 from typing import Any
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from erhvervskontakt.calendar.selectors import working_calendar
-from erhvervskontakt.cases.services.decision import case_record_decision
-from erhvervskontakt.cases.services.intake import inquiry_submit
-from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.estimates.models import PromiseEstimate
 from erhvervskontakt.estimates.selectors import latest_estimates
 from erhvervskontakt.estimates.services import promise_estimates_refresh
 
-pytestmark = pytest.mark.django_db
+from .conftest import answered_history
 
-CONTACT = {"name": "Eva Ejer", "email": "eva@fynsk.dk", "phone": "+45 12 34 56 78"}
+pytestmark = pytest.mark.django_db
 
 
 def test_a_type_with_history_learns_its_promise_the_others_fall_back_and_say_so(
     catalogue: Any, owner: Any, business: Any, karen: Any
 ) -> None:
-    calendar = working_calendar()
-    start = dt.date(2026, 1, 5)
-    for number in range(40):
-        screened = calendar.add_working_days(start, number)
-        with time_machine.travel(dt.datetime.combine(screened, dt.time(10), dt.UTC), tick=False):
-            case = inquiry_submit(
-                actor=owner,
-                cvr=business.cvr,
-                service_types=["udeservering"],
-                description="Borde foran caféen.",
-                contact=dict(CONTACT),
-                answers={"areal": 12},
-            )
-            case = case_screen(case=case, actor=karen)
-        answered = calendar.add_working_days(screened, 3 + number % 10)  # 3..12 working days
-        with time_machine.travel(dt.datetime.combine(answered, dt.time(11), dt.UTC), tick=False):
-            case_record_decision(case=case, actor=karen, summary="Tilladelse givet.")
+    answered_history(owner, business, karen, start=dt.date(2026, 1, 5), count=40)
 
     rows = promise_estimates_refresh(as_of=dt.date(2026, 6, 1))
 

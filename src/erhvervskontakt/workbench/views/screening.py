@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.calendar.selectors import working_calendar
-from erhvervskontakt.cases import rules
+from erhvervskontakt.cases import promises, rules
 from erhvervskontakt.cases.models import Case, CaseStatus, Deliverable
 from erhvervskontakt.cases.selectors import (
     case_missing,
     case_requirements,
     coordinator_loads,
+    open_cases_by_service_type,
     screening_queue,
 )
 from erhvervskontakt.cases.services.material import requirement_mark_not_needed
@@ -96,7 +97,8 @@ def _proposal(case: Case) -> dict[str, Any]:
     calendar = working_calendar()
     today = clock.today()
     service_types = list(case.service_types.all())
-    estimate = rules.answer_estimate(today, service_types, calendar) if service_types else None
+    proposal = promises.propose(today, service_types, calendar)
+    queues = open_cases_by_service_type([st.pk for st in service_types])
     missing = case_missing(case)
     settings_row = municipality()
     due_business = calendar.add_working_days(today, settings_row.business_deliverable_working_days)
@@ -105,7 +107,7 @@ def _proposal(case: Case) -> dict[str, Any]:
             "source": f"svar:{st.code}",
             "party": Deliverable.Party.MUNICIPALITY,
             "title": f"Svar: {st.name}",
-            "due": rules.service_type_answer_date(today, st, calendar),
+            "due": proposal.line_dates[st.pk],
         }
         for st in service_types
     ] + [
@@ -121,11 +123,24 @@ def _proposal(case: Case) -> dict[str, Any]:
         "loads": loads,
         "proposed": proposed,
         "why": why,
-        "estimate": estimate,
+        "estimate": proposal.estimate,
+        "promises": [
+            {
+                "service_type": st,
+                "promise": proposal.promises[st.pk],
+                "due": proposal.line_dates[st.pk],
+                "queue": queues[st.pk],
+                "governing": proposal.governing is proposal.promises[st.pk],
+            }
+            for st in service_types
+        ],
         "missing": missing,
         "plan": plan,
         "business_due": due_business if missing else None,
-        "longest": max(service_types, key=lambda st: st.target_working_days, default=None),
+        "governing": proposal.governing,
+        "longest": next(
+            (st for st in service_types if proposal.governing is proposal.promises[st.pk]), None
+        ),
     }
 
 
