@@ -34,10 +34,12 @@ assets: $(VENDOR)/.installed messages
 # Translations: the .po files are committed, the compiled .mo files are made here (Babel, no
 # system gettext needed).
 LOCALE := src/erhvervskontakt/locale
-messages: install
-	@for po in $(wildcard $(LOCALE)/*/LC_MESSAGES/django.po); do \
-		$(VENV)/bin/pybabel compile -i $$po -o $${po%.po}.mo -l $$(basename $$(dirname $$(dirname $$po))) >/dev/null || exit 1; \
-	done
+# A file target: compiled only when its .po changed, so two test runs side by side (CI) never
+# rewrite a catalogue the other is reading.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
+messages: $(MO_FILES)
+$(LOCALE)/%/LC_MESSAGES/django.mo: $(LOCALE)/%/LC_MESSAGES/django.po $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -i $< -o $@.tmp -l $* >/dev/null && mv $@.tmp $@
 
 run: install assets
 	$(PY) manage.py migrate --noinput

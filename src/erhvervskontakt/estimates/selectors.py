@@ -84,15 +84,25 @@ def answer_history(
     )
 
 
+def promised_date(
+    estimate_at_screening: dt.date, paused_working_days: int, calendar: WorkingCalendar
+) -> dt.date:
+    """The original promise as the business was told it would move: by the working days the
+    case waited for the business (the clock that pauses), never by anything else."""
+    return calendar.add_working_days(estimate_at_screening, paused_working_days)
+
+
 def matured_promises(
     *,
     as_of: dt.date,
+    calendar: WorkingCalendar,
     window_months: int = 12,
     service_type_ids: Iterable[int] | None = None,
 ) -> list[bool]:
-    """Whether each promise made at screening (the original one, ``estimate_at_screening``)
-    whose date passed before ``as_of`` was kept, in the order the dates passed. A promise
-    has matured when its date has passed: answered by then or not, no censoring."""
+    """Whether each promise made at screening (the original one, ``estimate_at_screening``,
+    moved only by the business's own waiting) whose date passed before ``as_of`` was kept, in
+    the order the dates passed. Matured: the date has passed, answered by then or not — no
+    censoring problem."""
     cases = Case.objects.filter(
         screened_on__gte=months_before(as_of, window_months),
         estimate_at_screening__isnull=False,
@@ -101,12 +111,17 @@ def matured_promises(
     )
     if service_type_ids is not None:
         cases = cases.filter(service_types__in=list(service_type_ids)).distinct()
-    return [
-        answered is not None and promised is not None and answered <= promised
-        for promised, answered in cases.order_by("estimate_at_screening", "pk").values_list(
-            "estimate_at_screening", "answered_on"
-        )
-    ]
+    matured = []
+    for promised, paused, answered in cases.values_list(
+        "estimate_at_screening", "paused_working_days", "answered_on"
+    ).order_by():
+        if promised is None:  # excluded by the filter; for the type checker
+            continue
+        due = promised_date(promised, paused, calendar)
+        if due < as_of:
+            matured.append((due, answered is not None and answered <= due))
+    matured.sort(key=lambda item: item[0])
+    return [kept for _, kept in matured]
 
 
 def latest_estimates(*, service_type_ids: Iterable[int]) -> dict[int, PromiseEstimate]:

@@ -48,7 +48,9 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
                 as_of=day, calendar=calendar, window_months=window, service_type_ids=members
             )
             groups[service_type.group] = kaplan_meier(sample.durations, sample.observed)
-        kept = matured_promises(as_of=day, window_months=window, service_type_ids=[service_type.pk])
+        kept = matured_promises(
+            as_of=day, calendar=calendar, window_months=window, service_type_ids=[service_type.pk]
+        )
         miss_rate = adapted_miss_rate(kept, target=1 - confidence)
         promise = choose_promise(
             own=kaplan_meier(own.durations, own.observed),
