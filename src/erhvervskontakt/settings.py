@@ -163,10 +163,15 @@ elif env("TEST_DB_NAME"):
 # which offers the municipality's Entra ID where OIDC_* is set (docs/decisions/0005, 0011).
 WORKBENCH_LOGIN_URL = env("WORKBENCH_LOGIN_URL", "workbench:login")
 
-# Answer promises learned from the history (estimates): the share of cases a promise is meant
-# to hold for, and the rolling window it learns from.
+# Answer promises learned from the history (estimates; docs/decisions/0012): the share of
+# cases a promise is meant to hold for, the rolling window it learns from, the recent months
+# that may lengthen it when times rise (0: off), the drift correction's step, and how long an
+# answer waits before it refreshes the promises (the answers of that window refresh once).
 PROMISE_CONFIDENCE = float(env("PROMISE_CONFIDENCE", "0.9") or "0.9")
 PROMISE_WINDOW_MONTHS = env_int("PROMISE_WINDOW_MONTHS", 12)
+PROMISE_RECENT_MONTHS = env_int("PROMISE_RECENT_MONTHS", 3)
+PROMISE_DRIFT_STEP = float(env("PROMISE_DRIFT_STEP", "0.01") or "0.01")
+PROMISE_REFRESH_DEBOUNCE_SECONDS = env_int("PROMISE_REFRESH_DEBOUNCE_SECONDS", 60)
 
 # Real logins (identity.config is the one place that reads these; docs/decisions/0011).
 # Businesses: MitID Erhverv through NemLog-in (OIOSAML 3). With SAML_IDP_METADATA set the

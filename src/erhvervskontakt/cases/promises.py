@@ -8,8 +8,9 @@ request. Without a source, or for a service type the table has no row for yet, t
 the service type's fixed target, as before the history was learned from.
 
 A case with several service types is answered when its slowest part is done. Each service
-type's history is the case-level time to answer of the cases that had it (the combination is
-in the sample), so the case's promise is the latest of its types' dates (decision 0012).
+type learns from the cases that had it alone (a combination's time is not its parts'), and a
+case is promised the latest of its types' dates (decision 0012 says why, and what the
+simulator measured of combinations).
 """
 
 from __future__ import annotations

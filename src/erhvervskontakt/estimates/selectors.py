@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import Max
+from django.db.models import Count, Max, QuerySet
 
 from erhvervskontakt.calendar.workdays import WorkingCalendar
 from erhvervskontakt.cases.models import Case
@@ -52,16 +52,22 @@ def answer_history(
     window_months: int = 12,
     service_type_ids: Iterable[int] | None = None,
 ) -> History:
-    """The sample for cases with any of ``service_type_ids`` (all cases if None)."""
+    """The sample for the cases of one of ``service_type_ids`` alone (all cases if None).
+
+    A case with several service types is answered when its slowest part is done: its time
+    belongs to its combination, not to each of its types (a road-space permit asked for with
+    a building permit would lengthen every road-space promise). So a service type learns from
+    the cases that had it alone, and a combination is promised the latest of its types'
+    promises (``cases.promises``; decision 0012)."""
     start = months_before(as_of, window_months)
-    cases = Case.objects.filter(
+    cases: QuerySet[Case] = Case.objects.filter(
         screened_on__isnull=False,
         screened_on__gte=start,
         screened_on__lte=as_of,
         withdrawn_at__isnull=True,
     )
     if service_type_ids is not None:
-        cases = cases.filter(service_types__in=list(service_type_ids)).distinct()
+        cases = _alone(cases, service_type_ids)
     durations: list[float] = []
     observed: list[bool] = []
     for screened, answered, paused, paused_since in cases.values_list(
@@ -84,6 +90,16 @@ def answer_history(
     )
 
 
+LEARNED_BASES = ("history", "group")
+
+
+def _alone(cases: QuerySet[Case], service_type_ids: Iterable[int]) -> QuerySet[Case]:
+    """The cases that have one service type, and it is one of ``service_type_ids``."""
+    return cases.annotate(types=Count("service_types", distinct=True)).filter(
+        types=1, service_types__in=list(service_type_ids)
+    )
+
+
 def promised_date(
     estimate_at_screening: dt.date, paused_working_days: int, calendar: WorkingCalendar
 ) -> dt.date:
@@ -99,18 +115,21 @@ def matured_promises(
     window_months: int = 12,
     service_type_ids: Iterable[int] | None = None,
 ) -> list[bool]:
-    """Whether each promise made at screening (the original one, ``estimate_at_screening``,
-    moved only by the business's own waiting) whose date passed before ``as_of`` was kept, in
+    """Whether each learned promise made at screening (the original one,
+    ``estimate_at_screening``, moved only by the business's own waiting) whose date passed before ``as_of`` was kept, in
     the order the dates passed. Matured: the date has passed, answered by then or not — no
     censoring problem."""
-    cases = Case.objects.filter(
+    cases: QuerySet[Case] = Case.objects.filter(
         screened_on__gte=months_before(as_of, window_months),
         estimate_at_screening__isnull=False,
         estimate_at_screening__lt=as_of,
         withdrawn_at__isnull=True,
+        # Only the learned promises: the correction corrects the learned quantile; a fixed
+        # target that was generous (or tight) says nothing of it.
+        estimate_basis__basis__in=LEARNED_BASES,
     )
     if service_type_ids is not None:
-        cases = cases.filter(service_types__in=list(service_type_ids)).distinct()
+        cases = _alone(cases, service_type_ids)
     matured = []
     for promised, paused, answered in cases.values_list(
         "estimate_at_screening", "paused_working_days", "answered_on"

@@ -12,9 +12,16 @@ from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 
-from .drift import adapted_miss_rate
+from .drift import DEFAULT_STEP, adapted_miss_rate
 from .models import PromiseEstimate
-from .promise import DEFAULT_CONFIDENCE, choose_promise
+from .promise import (
+    DEFAULT_CONFIDENCE,
+    MIN_EVENTS,
+    BasisKind,
+    Promise,
+    choose_promise,
+    promise_days,
+)
 from .selectors import answer_history, last_refresh, matured_promises
 from .survival import SurvivalCurve, kaplan_meier
 
@@ -33,6 +40,8 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
     day = as_of or clock.today()
     confidence = float(getattr(settings, "PROMISE_CONFIDENCE", DEFAULT_CONFIDENCE))
     window = int(getattr(settings, "PROMISE_WINDOW_MONTHS", 12))
+    step = float(getattr(settings, "PROMISE_DRIFT_STEP", DEFAULT_STEP))
+    recent_months = int(getattr(settings, "PROMISE_RECENT_MONTHS", 3))
     calendar = working_calendar()
     types = list(ServiceType.objects.filter(active=True).order_by("pk"))
     groups: dict[str, SurvivalCurve] = {}
@@ -51,7 +60,7 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
         kept = matured_promises(
             as_of=day, calendar=calendar, window_months=window, service_type_ids=[service_type.pk]
         )
-        miss_rate = adapted_miss_rate(kept, target=1 - confidence)
+        miss_rate = adapted_miss_rate(kept, target=1 - confidence, step=step)
         promise = choose_promise(
             own=kaplan_meier(own.durations, own.observed),
             group=groups[service_type.group],
@@ -60,6 +69,23 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
             confidence=1 - miss_rate,
             window_months=window,
         )
+        if recent_months and promise.basis.kind == BasisKind.HISTORY:
+            # The last months alone, where they have enough answers: when times are rising
+            # (a queue building, a department slowing) they say so before the year does.
+            recent = answer_history(
+                as_of=day,
+                calendar=calendar,
+                window_months=recent_months,
+                service_type_ids=[service_type.pk],
+            )
+            curve = kaplan_meier(recent.durations, recent.observed)
+            later = (
+                promise_days(curve, confidence=1 - miss_rate)
+                if curve.n_events >= MIN_EVENTS
+                else None
+            )
+            if later is not None and later > promise.working_days:
+                promise = Promise(later, promise.basis)
         basis = promise.basis
         rows.append(
             PromiseEstimate(

@@ -35,15 +35,15 @@ def screened_case(owner: Any, business: Any, staff: Any, day: str | dt.date) -> 
 
 
 def answered_history(
-    owner: Any, business: Any, staff: Any, *, start: dt.date, count: int
+    owner: Any, business: Any, staff: Any, *, start: dt.date, count: int, slower: int = 0
 ) -> list[Any]:
     """``count`` cases screened on consecutive working days from ``start``, each answered
-    3..12 working days later (in turn): a history to learn from."""
+    3..12 working days later (in turn; ``slower`` more): a history to learn from."""
     calendar = working_calendar()
     cases = []
     for number in range(count):
         screened = calendar.add_working_days(start, number)
         case = screened_case(owner, business, staff, screened)
-        with at(calendar.add_working_days(screened, 3 + number % 10)):
+        with at(calendar.add_working_days(screened, 3 + slower + number % 10)):
             cases.append(case_record_decision(case=case, actor=staff, summary="Tilladelse givet."))
     return cases

@@ -76,3 +76,37 @@ def test_answered_cases_are_events_and_open_ones_censored_at_their_age(
 )
 def test_months_before(day: str, months: int, expected: str) -> None:
     assert months_before(dt.date.fromisoformat(day), months) == dt.date.fromisoformat(expected)
+
+
+def test_a_case_with_several_service_types_belongs_to_its_combination_not_to_each_type(
+    catalogue: Any, owner: Any, business: Any, karen: Any
+) -> None:
+    from erhvervskontakt.cases.services.intake import inquiry_submit as submit
+    from erhvervskontakt.cases.services.screening import case_screen
+
+    from .conftest import CONTACT
+
+    alone = screened_case(owner, business, karen, "2026-03-02")
+    with at("2026-03-02"):
+        both = submit(
+            actor=owner,
+            cvr=business.cvr,
+            service_types=["udeservering", "raadgivning"],
+            description="Borde og et møde.",
+            contact=dict(CONTACT),
+            answers={"areal": 12},
+        )
+        both = case_screen(case=both, actor=karen)
+    with at("2026-03-09"):
+        case_record_decision(case=alone, actor=karen, summary="Tilladelse givet.")
+    with at("2026-04-20"):
+        case_record_decision(case=both, actor=karen, summary="Tilladelse givet.")
+
+    for code in ("udeservering", "raadgivning"):
+        history = answer_history(
+            as_of=dt.date(2026, 5, 1),
+            calendar=working_calendar(),
+            service_type_ids=[catalogue[code].pk],
+        )
+        expected = [5.0] if code == "udeservering" else []
+        assert history.durations.tolist() == expected  # the slow combination is in neither
