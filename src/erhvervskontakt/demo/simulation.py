@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -283,15 +284,7 @@ class Simulation:
             if requirement.kind == "document":
                 documents.append(key)
                 continue
-            answers[key] = content.answer_value(
-                key,
-                requirement.value_type,
-                requirement.choice_values,
-                self.rng,
-                address=business.spec.address,
-                industry=business.spec.industry,
-                today=sim.received,
-            )
+            answers[key] = self._answer(requirement, business, sim.received)
         assert business.portal_user is not None
         sim.case = inquiry_submit(
             actor=business.portal_user,
@@ -307,6 +300,18 @@ class Simulation:
                 case=sim.case, actor=business.portal_user, upload=upload, requirement_key=key
             )
         self.schedule(self.at(sim.screen_on, 10, self.rng.randrange(0, 60)), self.screen, sim)
+
+    def _answer(self, requirement: Any, business: DemoBusiness, today: dt.date) -> Any:
+        """What this business answers to a field requirement (the demo's plausible values)."""
+        return content.answer_value(
+            requirement.key,
+            requirement.value_type,
+            requirement.choice_values,
+            self.rng,
+            address=business.spec.address,
+            industry=business.spec.industry,
+            today=today,
+        )
 
     def screen(self, sim: Simulated) -> None:
         assert sim.case is not None
@@ -337,17 +342,10 @@ class Simulation:
             for r in self.catalogue[code].requirements.all()
             if r.key == sim.missing
         )
-        value = content.answer_value(
-            requirement.key,
-            requirement.value_type,
-            requirement.choice_values,
-            self.rng,
-            address=business.spec.address,
-            industry=business.spec.industry,
-            today=clock.today(),
-        )
         sim.case = case_supply_answers(
-            case=sim.case, actor=business.portal_user, answers={requirement.key: value}
+            case=sim.case,
+            actor=business.portal_user,
+            answers={requirement.key: self._answer(requirement, business, clock.today())},
         )
         sim.paused = sim.case.paused_working_days
         if sim.case.status == CaseStatus.IN_PROGRESS:
@@ -408,9 +406,11 @@ class Simulation:
     # --- scoring --------------------------------------------------------------------------
 
     def score(
-        self, days_of: Callable[[Simulated], int | None]
+        self, days_of: Callable[[Simulated], int | None], *, since: dt.date | None = None
     ) -> tuple[Promises, list[tuple[dt.date, bool]]]:
-        """Score one way of promising on its promises that matured in the scored months."""
+        """Score one way of promising on its promises that matured in the scored months (from
+        ``since`` instead, if given); with each matured promise's date and whether it held."""
+        first = self.score_from if since is None else since
         outcomes: list[tuple[dt.date, bool]] = []
         slack: list[int] = []
         late: list[int] = []
@@ -421,7 +421,7 @@ class Simulation:
             due = promised_date(
                 self.calendar.add_working_days(sim.screened_on, days), sim.paused, self.calendar
             )
-            if not (self.score_from <= due < self.end):
+            if not (first <= due < self.end):
                 continue
             kept = sim.answered_on is not None and sim.answered_on <= due
             outcomes.append((due, kept))
@@ -443,26 +443,36 @@ class Simulation:
             outcomes,
         )
 
-    def weekly_coverage(self) -> list[dict[str, Any]]:
-        """Each week from the fourth on: the promises that matured in the trailing four weeks,
-        how many were kept, and whether that lies in the band of the promised share."""
-        _, outcomes = self._all_matured()
-        target = self._confidence()
-        rows = []
+    def trailing_weeks(
+        self, outcomes: list[tuple[dt.date, bool]]
+    ) -> list[tuple[dt.date, list[bool]]]:
+        """Each week from the fourth on, with the outcomes of the promises that matured in the
+        four weeks before it."""
+        weeks = []
         until = START + dt.timedelta(weeks=4)
         while until <= self.end:
-            window = [k for due, k in outcomes if until - dt.timedelta(weeks=4) <= due < until]
-            rows.append(
-                {
-                    "week_ending": until.isoformat(),
-                    "matured": len(window),
-                    "kept": sum(window),
-                    "inside_band": bool(window)
-                    and acceptance_band(len(window), target).holds(sum(window)),
-                }
+            weeks.append(
+                (until, [k for due, k in outcomes if until - dt.timedelta(weeks=4) <= due < until])
             )
             until += dt.timedelta(weeks=1)
-        return rows
+        return weeks
+
+    def weekly_coverage(self) -> list[dict[str, Any]]:
+        """Each week from the fourth on: the learned promises that matured in the trailing
+        four weeks, how many were kept, and whether that lies in the band of the promised
+        share."""
+        _, outcomes = self.score(lambda sim: sim.promised_days, since=START)
+        target = self.confidence()
+        return [
+            {
+                "week_ending": until.isoformat(),
+                "matured": len(window),
+                "kept": sum(window),
+                "inside_band": bool(window)
+                and acceptance_band(len(window), target).holds(sum(window)),
+            }
+            for until, window in self.trailing_weeks(outcomes)
+        ]
 
     def weeks_to_recover(self) -> int | None:
         """Weeks from the step change until the promises maturing in the trailing four weeks
@@ -484,25 +494,17 @@ class Simulation:
                 return i + 1
         return None
 
-    def _all_matured(self) -> tuple[Promises, list[tuple[dt.date, bool]]]:
-        saved = self.score_from
-        self.score_from = START
-        try:
-            return self.score(lambda sim: sim.promised_days)
-        finally:
-            self.score_from = saved
-
-    def _confidence(self) -> float:
-        from django.conf import settings
-
+    def confidence(self) -> float:
+        """The share the promises are meant to hold for."""
         return float(getattr(settings, "PROMISE_CONFIDENCE", 0.9))
 
     def report(self) -> dict[str, Any]:
         ours, _ = self.score(lambda sim: sim.promised_days)
         fixed, _ = self.score(lambda sim: sim.fixed_days)
         naive, _ = self.score(lambda sim: sim.naive_days)
-        target = self._confidence()
+        target = self.confidence()
         band = acceptance_band(ours.matured, target)
+        naive_band = acceptance_band(naive.matured, target)
         low, high = clopper_pearson(ours.kept, ours.matured)
         screened = [s for s in self.cases if s.screened_on is not None]
         on_time = sum(
@@ -543,11 +545,8 @@ class Simulation:
             "fixed_target_median_slack_working_days": fixed.median_slack,
             "naive_closed_p90_matured": naive.matured,
             "naive_closed_p90_hit_rate": naive.hit_rate,
-            "naive_closed_p90_inside_band": acceptance_band(naive.matured, target).holds(
-                naive.kept
-            ),
-            "naive_closed_p90_below_band": naive.kept
-            < acceptance_band(naive.matured, target).kept_low,
+            "naive_closed_p90_inside_band": naive_band.holds(naive.kept),
+            "naive_closed_p90_below_band": naive.kept < naive_band.kept_low,
             "promise_bases": bases,
             "bases_by_service_type": by_type,
             "department_slots": self.slots,

@@ -86,33 +86,29 @@ def summary(figures: dict[str, Any]) -> str:
 
 
 def _weekly(
-    outcomes: list[tuple[dt.date, bool]], end: dt.date
+    simulation: Simulation, outcomes: list[tuple[dt.date, bool]]
 ) -> tuple[list[dt.date], list[float | None], list[tuple[float, float]]]:
+    """The trailing four weeks' hit rate each week, with the band of the promised share."""
     weeks, rates, bands = [], [], []
-    week = START + dt.timedelta(weeks=4)
-    while week <= end:
-        window = [kept for due, kept in outcomes if week - dt.timedelta(weeks=4) <= due < week]
+    for week, window in simulation.trailing_weeks(outcomes):
         weeks.append(week)
         rates.append(sum(window) / len(window) if window else None)
-        band = acceptance_band(len(window)) if window else None
+        band = acceptance_band(len(window), simulation.confidence()) if window else None
         bands.append((band.low, band.high) if band else (float("nan"), float("nan")))
-        week += dt.timedelta(weeks=1)
     return weeks, rates, bands
 
 
 def _coverage(simulation: Simulation, figures: dict[str, Any]) -> Any:
     figure, axes = plt.subplots(figsize=(9, 4.2))
-    score_from, end = simulation.score_from, simulation.end
-    simulation.score_from = START
-    try:
-        series = {
-            "Learned promise": (simulation.score(lambda s: s.promised_days)[1], BLUE),
-            "Fixed target": (simulation.score(lambda s: s.fixed_days)[1], GREY),
-            "Naive P90 of closed cases": (simulation.score(lambda s: s.naive_days)[1], ORANGE),
-        }
-    finally:
-        simulation.score_from = score_from
-    learned_weeks, _, bands = _weekly(series["Learned promise"][0], end)
+    series = {
+        "Learned promise": (simulation.score(lambda s: s.promised_days, since=START)[1], BLUE),
+        "Fixed target": (simulation.score(lambda s: s.fixed_days, since=START)[1], GREY),
+        "Naive P90 of closed cases": (
+            simulation.score(lambda s: s.naive_days, since=START)[1],
+            ORANGE,
+        ),
+    }
+    learned_weeks, _, bands = _weekly(simulation, series["Learned promise"][0])
     axes.fill_between(
         _x(learned_weeks),
         _y([b[0] * 100 for b in bands]),
@@ -122,7 +118,7 @@ def _coverage(simulation: Simulation, figures: dict[str, Any]) -> Any:
         label="95 % band of a true 9 in 10",
     )
     for label, (outcomes, colour) in series.items():
-        weeks, rates, _ = _weekly(outcomes, end)
+        weeks, rates, _ = _weekly(simulation, outcomes)
         axes.plot(
             _x(weeks),
             _y([None if r is None else 100 * r for r in rates]),
@@ -130,7 +126,7 @@ def _coverage(simulation: Simulation, figures: dict[str, Any]) -> Any:
             label=label,
         )
     axes.axhline(100 * figures["confidence"], color=GREEN, linestyle="--", linewidth=1)
-    axes.axvline(_x([score_from])[0], color=GREY, linestyle=":", linewidth=1)
+    axes.axvline(_x([simulation.score_from])[0], color=GREY, linestyle=":", linewidth=1)
     axes.set_ylim(40, 101)
     axes.set_ylabel("Promises kept (%), trailing 4 weeks")
     axes.set_title(

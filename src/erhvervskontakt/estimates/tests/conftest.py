@@ -20,17 +20,34 @@ def at(day: str | dt.date) -> Any:
     return time_machine.travel(dt.datetime.fromisoformat(f"{day}T10:00:00+01:00"), tick=False)
 
 
-def screened_case(owner: Any, business: Any, staff: Any, day: str | dt.date) -> Any:
-    """An outdoor-seating inquiry submitted and screened on ``day``."""
+def submitted_case(
+    owner: Any,
+    business: Any,
+    day: str | dt.date,
+    service_types: tuple[str, ...] = ("udeservering",),
+) -> Any:
+    """An inquiry (outdoor seating, unless other ``service_types``) submitted on ``day``."""
     with at(day):
-        case = inquiry_submit(
+        return inquiry_submit(
             actor=owner,
             cvr=business.cvr,
-            service_types=["udeservering"],
+            service_types=list(service_types),
             description="Seks borde foran caféen.",
             contact=dict(CONTACT),
             answers={"areal": 12},
         )
+
+
+def screened_case(
+    owner: Any,
+    business: Any,
+    staff: Any,
+    day: str | dt.date,
+    service_types: tuple[str, ...] = ("udeservering",),
+) -> Any:
+    """An inquiry submitted and screened on ``day``."""
+    case = submitted_case(owner, business, day, service_types)
+    with at(day):
         return case_screen(case=case, actor=staff)
 
 

@@ -81,22 +81,8 @@ def test_months_before(day: str, months: int, expected: str) -> None:
 def test_a_case_with_several_service_types_belongs_to_its_combination_not_to_each_type(
     catalogue: Any, owner: Any, business: Any, karen: Any
 ) -> None:
-    from erhvervskontakt.cases.services.intake import inquiry_submit as submit
-    from erhvervskontakt.cases.services.screening import case_screen
-
-    from .conftest import CONTACT
-
     alone = screened_case(owner, business, karen, "2026-03-02")
-    with at("2026-03-02"):
-        both = submit(
-            actor=owner,
-            cvr=business.cvr,
-            service_types=["udeservering", "raadgivning"],
-            description="Borde og et møde.",
-            contact=dict(CONTACT),
-            answers={"areal": 12},
-        )
-        both = case_screen(case=both, actor=karen)
+    both = screened_case(owner, business, karen, "2026-03-02", ("udeservering", "raadgivning"))
     with at("2026-03-09"):
         case_record_decision(case=alone, actor=karen, summary="Tilladelse givet.")
     with at("2026-04-20"):

@@ -15,7 +15,7 @@ from erhvervskontakt.cases.services.plan import case_set_estimate
 from erhvervskontakt.estimates.services import promise_estimates_refresh
 from erhvervskontakt.testing.html import text
 
-from .conftest import answered_history, at, screened_case
+from .conftest import answered_history, at, screened_case, submitted_case
 
 pytestmark = pytest.mark.django_db
 
@@ -106,20 +106,9 @@ def test_the_business_reads_why_and_the_original_promise_stays_when_the_date_mov
 def test_the_screening_page_shows_p50_p90_basis_and_queue(
     learned: Any, owner: Any, business: Any, karen: Any, client_for: Any
 ) -> None:
-    from erhvervskontakt.cases.services.intake import inquiry_submit
-
-    from .conftest import CONTACT
-
     screened_case(owner, business, karen, TODAY)  # one open case in the queue
+    waiting = submitted_case(owner, business, TODAY)
     with at(TODAY):
-        waiting = inquiry_submit(
-            actor=owner,
-            cvr=business.cvr,
-            service_types=["udeservering"],
-            description="Borde.",
-            contact=dict(CONTACT),
-            answers={"areal": 12},
-        )
         page = text(
             client_for(karen).get(f"/medarbejder/screening/{waiting.reference}/").content.decode()
         )
