@@ -1,4 +1,5 @@
-"""Cases and businesses as the API shows them (from prefetched relations: no extra queries)."""
+"""Cases and businesses as the API shows them (from prefetched relations: no extra queries),
+and the figures of the dashboard and the public page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.cases.models import Case
 from erhvervskontakt.cases.selectors import case_missing
+from erhvervskontakt.measures.accuracy import Accuracy, PromiseAccuracy
+from erhvervskontakt.measures.aggregates import percent
+from erhvervskontakt.measures.filters import MeasureFilter
+from erhvervskontakt.measures.selectors import Dashboard, ProcessingTimeRow
 
 
 def person(user: User | None) -> dict[str, str] | None:
@@ -89,4 +94,112 @@ def case_detail(case: Case, today: dt.date, *, staff: bool = True) -> dict[str, 
             for e in case.events.all()
             if staff or (e.business_text and not e.internal)
         ],
+    }
+
+
+# --- figures (issue 17): the dashboard's and the public page's, from the same selectors -------
+
+
+def share_out(part: int, n: int) -> dict[str, Any]:
+    return {"part": part, "n": n, "percent": percent(part, n)}
+
+
+def filter_out(f: MeasureFilter) -> dict[str, Any]:
+    return {
+        "start": f.start,
+        "end": f.end,
+        "department": f.department,
+        "service_type": f.service_type,
+        "coordinator": f.coordinator,
+    }
+
+
+def promise_stats_out(d: Dashboard, satisfaction: tuple[int, int]) -> dict[str, Any]:
+    s, a = d.screening, d.answers
+    return {
+        "filter": filter_out(d.filter),
+        "screening": {
+            "due": s.due.count,
+            "on_time": s.on_time.count,
+            "late": s.late.count,
+            "pending": s.pending.count,
+            "kept": share_out(s.kept.part, s.kept.n),
+            "median_working_days": s.working_days.median,
+        },
+        "answers": {
+            "total": a.total.count,
+            "answered": a.answered.count,
+            "on_time": a.on_time.count,
+            "answered_late": a.answered_late.count,
+            "open_late": a.open_late.count,
+            "pending": a.pending.count,
+            "kept": share_out(a.kept.part, a.kept.n),
+            "median_working_days": a.working_days.median,
+            "p80_working_days": a.working_days.p80,
+        },
+        "service_targets": [
+            {
+                "service_type": row.service_type.code,
+                "name": row.service_type.name,
+                "target_days": row.service_type.service_target_days,
+                "met": row.met.count,
+                "missed": row.missed.count,
+                "open_missed": row.open_missed.count,
+                "share": share_out(row.share.part, row.share.n),
+            }
+            for row in d.service_targets
+        ],
+        "satisfaction": share_out(*satisfaction),
+        "backlog": {
+            "open": d.backlog.open.count,
+            "by_status": [
+                {"status": row.status, "count": row.total.count} for row in d.backlog.by_status
+            ],
+        },
+    }
+
+
+def accuracy_out(a: Accuracy) -> dict[str, Any]:
+    return {
+        "matured": a.kept.n,
+        "kept": a.kept.part,
+        "missed": a.missed,
+        "hit_rate_percent": a.kept.percent,
+        "interval_low": a.low,
+        "interval_high": a.high,
+        "median_slack_working_days": a.slack.median,
+        "median_lateness_working_days": a.lateness.median,
+        "median_promised_working_days": a.promised.median,
+        "median_actual_working_days": a.actual.median,
+        "promise_per_median": a.promise_per_median,
+    }
+
+
+def accuracy_stats_out(p: PromiseAccuracy) -> dict[str, Any]:
+    return {
+        "filter": filter_out(p.filter),
+        "confidence": p.confidence,
+        "overall": accuracy_out(p.overall),
+        "by_service_type": [
+            {
+                "service_type": row.service_type.code,
+                "name": row.service_type.name,
+                "accuracy": accuracy_out(row.accuracy),
+            }
+            for row in p.by_service_type
+        ],
+        "by_month": [{"month": m.month, "accuracy": accuracy_out(m.accuracy)} for m in p.by_month],
+        "by_basis": [{"basis": b.basis, "accuracy": accuracy_out(b.accuracy)} for b in p.by_basis],
+    }
+
+
+def processing_time_out(row: ProcessingTimeRow) -> dict[str, Any]:
+    return {
+        "service_type": row.service_type.code,
+        "name": row.service_type.name,
+        "answered": row.working_days.n,
+        "median_working_days": row.working_days.median,
+        "p80_working_days": row.working_days.p80,
+        "service_target_days": row.service_type.service_target_days,
+        "within_target": share_out(row.within_target.part, row.within_target.n),
     }

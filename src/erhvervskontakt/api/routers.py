@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.decorators import decorate_view
@@ -22,15 +24,29 @@ from erhvervskontakt.cases.services.material import case_supply_answers
 from erhvervskontakt.cases.services.screening import case_screen
 from erhvervskontakt.catalogue.selectors import service_type_list
 from erhvervskontakt.common import clock
-from erhvervskontakt.common.errors import ValidationFailed
+from erhvervskontakt.common.errors import Forbidden, ValidationFailed
+from erhvervskontakt.measures import selectors as measures
+from erhvervskontakt.measures.accuracy import promise_accuracy
+from erhvervskontakt.measures.filters import MeasureFilter, read_filter
+from erhvervskontakt.surveys.models import Occasion
+from erhvervskontakt.surveys.selectors import overall_positive
 from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from . import schemas
-from .presenters import business_out, case_detail, case_summary
+from .presenters import (
+    accuracy_stats_out,
+    business_out,
+    case_detail,
+    case_summary,
+    processing_time_out,
+    promise_stats_out,
+    share_out,
+)
 
 public = Router(tags=["Katalog og kalender"])
 cases = Router(tags=["Sager"])
 businesses = Router(tags=["Virksomheder"])
+stats = Router(tags=["Nøgletal"])
 
 # Every error an operation can answer, all in the one error shape (api.urls): 400 unreadable
 # body, 401 no or bad token, 403 not yours to do, 404 unknown or not yours to see, 409 not in
@@ -240,3 +256,107 @@ def get_business(request: HttpRequest, cvr: schemas.Cvr) -> dict[str, Any]:
     business = business_get(user=_user(request), cvr=cvr)
     read_subject(request, business=business)
     return business_out(business)
+
+
+# --- figures: the promise dashboard's and the public page's (issue 17) ---------------------
+
+
+def _staff_filter(
+    request: HttpRequest,
+    start: dt.date | None,
+    end: dt.date | None,
+    department: str | None,
+    service_type: str | None,
+    coordinator: str | None,
+) -> MeasureFilter:
+    """The dashboard's filter, refused (422, per field) where the dashboard would fall back."""
+    if not _user(request).is_staff:
+        raise Forbidden("Kun kommunens medarbejdere kan se nøgletallene.")
+    f, errors = read_filter(
+        clock.today(),
+        start=start,
+        end=end,
+        department=department,
+        service_type=service_type,
+        coordinator=coordinator,
+    )
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), errors=errors)
+    return f
+
+
+FILTER_HELP = (
+    "Som løfte-dashboardet: perioden (start og end, højst fem år; standard de seneste 12 "
+    "måneder), og eventuelt en afdeling, en ydelse og en tovholder (koder og brugernavn)."
+)
+
+
+@stats.get("/stats/promises", response={200: schemas.PromiseStatsOut, **ERRORS})
+# As the dashboard: a coordinator's figures are about that person.
+@decorate_view(logs_personal_data(use="api_read", purpose="statistics", lists=True))
+def promise_stats(
+    request: HttpRequest,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    department: schemas.DepartmentCode | None = None,
+    service_type: schemas.ServiceTypeCode | None = None,
+    coordinator: schemas.Username | None = None,
+) -> dict[str, Any]:
+    """The promise dashboard's figures (staff): screening on time, answers on the promised
+    date, national service targets, satisfaction with its n, and the backlog now."""
+    f = _staff_filter(request, start, end, department, service_type, coordinator)
+    return promise_stats_out(measures.promise_dashboard(f), overall_positive(f))
+
+
+promise_stats.__doc__ = (promise_stats.__doc__ or "") + FILTER_HELP
+
+
+@stats.get("/stats/accuracy", response={200: schemas.AccuracyStatsOut, **ERRORS})
+# As the dashboard: a coordinator's figures are about that person.
+@decorate_view(logs_personal_data(use="api_read", purpose="statistics", lists=True))
+def accuracy_stats(
+    request: HttpRequest,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    department: schemas.DepartmentCode | None = None,
+    service_type: schemas.ServiceTypeCode | None = None,
+    coordinator: schemas.Username | None = None,
+) -> dict[str, Any]:
+    """How well the answer promises held (staff), against the original promise and only
+    once its date has passed: hit rate with its Wilson 95 % interval and n, median slack and
+    lateness, promise ÷ median; the whole, per service type, per month, per basis."""
+    f = _staff_filter(request, start, end, department, service_type, coordinator)
+    return accuracy_stats_out(promise_accuracy(f))
+
+
+accuracy_stats.__doc__ = (accuracy_stats.__doc__ or "") + FILTER_HELP
+
+PUBLIC_STATS_SECONDS = 300  # as the public page's cached part
+
+
+@stats.get(
+    "/stats/processing-times", response={200: schemas.PublicStatsOut, **PUBLIC_ERRORS}, auth=None
+)
+def public_stats(request: HttpRequest) -> dict[str, Any]:
+    """The public processing-times page's figures (no login), over the last 12 months:
+    processing times per service type, screening on time, satisfaction, and how well the
+    answer promises held. Recomputed at most every five minutes."""
+    today = clock.today()
+    key = f"api:stats:public:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        f = MeasureFilter.last_12_months(today)
+        kept = measures.screening(f).kept
+        found = {
+            "start": f.start,
+            "end": f.end,
+            "processing_times": [processing_time_out(r) for r in measures.processing_times(f)],
+            "screening": share_out(kept.part, kept.n),
+            "satisfaction": share_out(*overall_positive(f)),
+            "inspection_satisfaction": share_out(
+                *overall_positive(f, occasion=Occasion.INSPECTION)
+            ),
+            "accuracy": accuracy_stats_out(promise_accuracy(f)),
+        }
+        cache.set(key, found, PUBLIC_STATS_SECONDS)
+    return found

@@ -85,6 +85,9 @@ ChannelCode = Literal["portal", "api", "email", "phone", "letter", "meeting", "i
 ServiceTypeCode = Annotated[
     str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=60, description="Ydelseskode")
 ]
+DepartmentCode = Annotated[
+    str, Field(pattern=r"^[-a-zA-Z0-9_]+$", max_length=50, description="Afdelingskode")
+]
 
 
 def _before_year_9000(value: dt.date) -> dt.date:
@@ -217,7 +220,7 @@ class EventOut(Schema):
     text: str
 
 
-PromiseBasisCode = Literal["history", "group", "national", "fixed"]
+PromiseBasisCode = Literal["history", "combination", "group", "national", "fixed"]
 
 
 class EstimateLineOut(Schema):
@@ -330,3 +333,133 @@ class NoteIn(Strict):
 
 class WithdrawIn(Strict):
     reason: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
+
+
+# --- figures (the promise dashboard's and the public page's; issue 17) -----------------------
+
+
+class ShareOut(Schema):
+    part: int
+    n: int
+    percent: int | None = Field(description="Hel procent, halv op; null når n er 0 (aldrig 0 %)")
+
+
+class StatsFilterOut(Schema):
+    start: dt.date
+    end: dt.date
+    department: str = Field(description="Afdelingskode, tom: alle")
+    service_type: str = Field(description="Ydelseskode, tom: alle")
+    coordinator: str = Field(description="Tovholderens brugernavn, tom: alle")
+
+
+class ScreeningStatsOut(Schema):
+    due: int = Field(description="Henvendelser med screeningsfrist i perioden")
+    on_time: int
+    late: int = Field(description="Screenet efter fristen, eller ikke screenet og fristen passeret")
+    pending: int = Field(description="Ikke screenet, fristen ikke nået")
+    kept: ShareOut = Field(description="Til tiden af de afgjorte")
+    median_working_days: float | None
+
+
+class AnswerStatsOut(Schema):
+    total: int = Field(description="Sager med lovet svardato i perioden")
+    answered: int
+    on_time: int
+    answered_late: int
+    open_late: int = Field(description="Åbne og over den lovede dato (tæller som for sent)")
+    pending: int
+    kept: ShareOut = Field(description="Til tiden af besvarede og for sene")
+    median_working_days: float | None = Field(description="Fra screening til svar")
+    p80_working_days: float | None
+
+
+class ServiceTargetStatsOut(Schema):
+    service_type: str
+    name: str
+    target_days: int = Field(description="Det nationale servicemål i kalenderdage")
+    met: int
+    missed: int
+    open_missed: int
+    share: ShareOut
+
+
+class StatusCountOut(Schema):
+    status: str
+    count: int
+
+
+class BacklogStatsOut(Schema):
+    open: int = Field(description="Åbne henvendelser nu (perioden gælder ikke)")
+    by_status: list[StatusCountOut]
+
+
+class PromiseStatsOut(Schema):
+    filter: StatsFilterOut
+    screening: ScreeningStatsOut
+    answers: AnswerStatsOut
+    service_targets: list[ServiceTargetStatsOut]
+    satisfaction: ShareOut = Field(description="Positive om forløbet som helhed, af de svarende")
+    backlog: BacklogStatsOut
+
+
+class AccuracyOut(Schema):
+    matured: int = Field(description="Løfter, hvis dato er nået, og hvis udfald er kendt")
+    kept: int
+    missed: int
+    hit_rate_percent: int | None
+    interval_low: float | None = Field(description="Wilsons 95 %-interval, nedre (0–1)")
+    interval_high: float | None
+    median_slack_working_days: float | None = Field(description="Holdte: dage før datoen")
+    median_lateness_working_days: float | None = Field(
+        description="Ikke holdte og besvarede: dage efter datoen"
+    )
+    median_promised_working_days: float | None = Field(description="Besvarede: lovet")
+    median_actual_working_days: float | None = Field(description="Besvarede: faktisk")
+    promise_per_median: float | None
+
+
+class AccuracyServiceTypeOut(Schema):
+    service_type: str
+    name: str
+    accuracy: AccuracyOut
+
+
+class AccuracyMonthOut(Schema):
+    month: dt.date = Field(description="Månedens første dag (måneden for den lovede dato)")
+    accuracy: AccuracyOut
+
+
+class AccuracyBasisOut(Schema):
+    basis: Literal["history", "combination", "group", "national", "fixed", ""] = Field(
+        description="Hvad løftet byggede på; tom: givet før svardatoerne blev lært"
+    )
+    accuracy: AccuracyOut
+
+
+class AccuracyStatsOut(Schema):
+    filter: StatsFilterOut
+    confidence: float = Field(description="Den andel af løfterne, der skal holde")
+    overall: AccuracyOut
+    by_service_type: list[AccuracyServiceTypeOut]
+    by_month: list[AccuracyMonthOut]
+    by_basis: list[AccuracyBasisOut]
+
+
+class ProcessingTimeOut(Schema):
+    service_type: str
+    name: str
+    answered: int
+    median_working_days: float | None
+    p80_working_days: float | None
+    service_target_days: int | None
+    within_target: ShareOut
+
+
+class PublicStatsOut(Schema):
+    start: dt.date
+    end: dt.date
+    processing_times: list[ProcessingTimeOut]
+    screening: ShareOut
+    satisfaction: ShareOut
+    inspection_satisfaction: ShareOut
+    accuracy: AccuracyStatsOut

@@ -20,7 +20,7 @@ from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.common.middleware import current_request_id
 
 from .auth import BearerToken, TokenLockout
-from .routers import businesses, cases, public
+from .routers import businesses, cases, public, stats
 
 logger = logging.getLogger("erhvervskontakt.api")
 
@@ -52,6 +52,7 @@ api = _Api(
 api.add_router("", public)
 api.add_router("", cases)
 api.add_router("", businesses)
+api.add_router("", stats)
 
 
 def _error(

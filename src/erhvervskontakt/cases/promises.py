@@ -9,15 +9,16 @@ the service type's fixed target, as before the history was learned from.
 
 A case with several service types is answered when its slowest part is done. Each service
 type learns from the cases that had it alone (a combination's time is not its parts'), and a
-case is promised the latest of its types' dates (decision 0012 says why, and what the
-simulator measured of combinations).
+case is promised the latest of its types' dates — or, where its combination has a history of
+its own (a second registered source, ``register_combination_source``), that combination's
+date if it is later (decision 0012 says why, and what the simulator measured).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from erhvervskontakt.calendar.workdays import WorkingCalendar
@@ -45,7 +46,7 @@ class TypePromise:
 
     @property
     def learned(self) -> bool:
-        return self.basis in ("history", "group")
+        return self.basis in ("history", "group", "combination")
 
 
 Source = Callable[[Sequence[int]], Mapping[int, TypePromise]]
@@ -56,6 +57,17 @@ _source: list[Source] = []
 def register_source(source: Source) -> None:
     """Make ``source`` (service type ids → their promises) the one screening asks."""
     _source[:] = [source]
+
+
+CombinationSource = Callable[[list[int]], "TypePromise | None"]
+
+_combination_source: list[CombinationSource] = []
+
+
+def register_combination_source(source: CombinationSource) -> None:
+    """Make ``source`` (service type ids → their combination's own promise, or None) the one
+    screening asks for a case with several service types."""
+    _combination_source[:] = [source]
 
 
 def type_promises(service_types: Iterable[ServiceType]) -> dict[int, TypePromise]:
@@ -107,4 +119,14 @@ def propose(
         return Proposal({}, None, None, promises)
     # The latest date governs; between equal dates the longer history wins, then the lower id.
     governing_pk = max(line_dates, key=lambda pk: (line_dates[pk], promises[pk].answered, -pk))
-    return Proposal(line_dates, line_dates[governing_pk], promises[governing_pk], promises)
+    governing = promises[governing_pk]
+    if len(promises) > 1 and _combination_source:
+        combined = _combination_source[0](sorted(promises))
+        if combined is not None:
+            day = calendar.add_working_days(today, combined.working_days)
+            if day > line_dates[governing_pk]:
+                # The combination's own history says the whole takes longer than its
+                # slowest part alone: that part's line, and so the case, gets its date.
+                line_dates = {**line_dates, governing_pk: day}
+                governing = replace(combined, service_type_id=governing_pk)
+    return Proposal(line_dates, line_dates[governing_pk], governing, promises)

@@ -125,4 +125,11 @@ SCENARIOS: dict[str, Scenario] = {
         types=(*ODENSE_TYPES, TypeModel("landzonetilladelse", 5 / 605, 20)),
         per_year=605,
     ),
+    "national": replace(
+        ODENSE,
+        name="national",
+        description="The volume of 98 municipalities in one installation (about 60,000 "
+        "inquiries a year), for speed: the departments scale with it (busy 80 % as in odense).",
+        per_year=60_000,
+    ),
 }

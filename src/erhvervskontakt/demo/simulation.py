@@ -118,6 +118,7 @@ class Simulation:
         self.sequence = itertools.count()
         self.cases: list[Simulated] = []
         self.refreshes = 0
+        self._naive_days: dict[tuple[dt.date, frozenset[str]], int | None] = {}
 
     # --- the world ------------------------------------------------------------------------
 
@@ -388,9 +389,17 @@ class Simulation:
 
     def _naive(self, sim: Simulated, today: dt.date) -> int:
         """The P90 of the cases of the same service types closed so far in the window, open
-        ones forgotten; the fixed target while fewer than 30 are closed."""
+        ones forgotten; the fixed target while fewer than 30 are closed. The same on one day
+        for the same service types, so computed once for them (at national volume, tens of
+        thousands of inquiries, once per case would be quadratic)."""
+        key = (today, frozenset(sim.codes))
+        if key not in self._naive_days:
+            self._naive_days[key] = self._naive_p90(set(sim.codes), today)
+        found = self._naive_days[key]
+        return sim.fixed_days if found is None else found
+
+    def _naive_p90(self, wanted: set[str], today: dt.date) -> int | None:
         start = months_before(today, 12)
-        wanted = set(sim.codes)
         durations = sorted(
             self.calendar.working_days_between(other.screened_on, other.answered_on) - other.paused
             for other in self.cases
@@ -400,7 +409,7 @@ class Simulation:
             and wanted & set(other.codes)
         )
         if len(durations) < NAIVE_MIN_CLOSED:
-            return sim.fixed_days
+            return None
         return int(durations[math.ceil(0.9 * len(durations)) - 1])
 
     # --- scoring --------------------------------------------------------------------------

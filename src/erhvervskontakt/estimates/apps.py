@@ -11,8 +11,9 @@ class EstimatesConfig(AppConfig):
         from erhvervskontakt.cases.announcements import CaseChanged
         from erhvervskontakt.common import announcements
 
-        from . import hooks, selectors
+        from . import combinations, hooks, selectors
 
         # Screening asks the table the worker refreshes (cases imports nothing of this app).
         promises.register_source(selectors.type_promises)
+        promises.register_combination_source(combinations.combination_promise)
         announcements.subscribe(CaseChanged, hooks.case_changed)

@@ -29,6 +29,7 @@ class BasisKind(StrEnum):
     GROUP = "group"  # the cases of the service type's group
     NATIONAL = "national"  # the national service target
     FIXED = "fixed"  # the service type's fixed target
+    COMBINATION = "combination"  # the cases with exactly the same service types
 
 
 @dataclass(frozen=True)

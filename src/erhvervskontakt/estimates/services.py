@@ -12,6 +12,7 @@ from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 
+from .combinations import combination_estimates
 from .drift import DEFAULT_STEP, adapted_miss_rate
 from .models import PromiseEstimate
 from .promise import (
@@ -32,11 +33,22 @@ def national_target_in_working_days(calendar_days: int | None) -> int | None:
     return None if not calendar_days else math.ceil(calendar_days * 5 / 7)
 
 
+def _stored_curve(
+    governing: tuple[SurvivalCurve, int] | None, kind: BasisKind
+) -> dict[str, object]:
+    """What ``PromiseEstimate.curve`` holds: the step function, its sample and window."""
+    if governing is None:
+        return {}
+    curve, window_months = governing
+    return {"sample": kind.value, "window_months": window_months, **curve.to_json()}
+
+
 @transaction.atomic
 def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEstimate]:
     """Learn every active service type's promise from the history up to ``as_of`` (today):
     Kaplan–Meier over the window (open cases censored), the miss rate corrected by the
-    promises that matured, the group, national or fixed target where the history is thin."""
+    promises that matured, the group, national or fixed target where the history is thin.
+    A learned row keeps the curve that set it (``curve``), for re-estimates at a case's age."""
     day = as_of or clock.today()
     confidence = float(getattr(settings, "PROMISE_CONFIDENCE", DEFAULT_CONFIDENCE))
     window = int(getattr(settings, "PROMISE_WINDOW_MONTHS", 12))
@@ -61,14 +73,21 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
             as_of=day, calendar=calendar, window_months=window, service_type_ids=[service_type.pk]
         )
         miss_rate = adapted_miss_rate(kept, target=1 - confidence, step=step)
+        own_curve = kaplan_meier(own.durations, own.observed)
         promise = choose_promise(
-            own=kaplan_meier(own.durations, own.observed),
+            own=own_curve,
             group=groups[service_type.group],
             national_target_days=national_target_in_working_days(service_type.service_target_days),
             fixed_target_days=service_type.target_working_days,
             confidence=1 - miss_rate,
             window_months=window,
         )
+        # The curve that set the promise, stored for re-estimates at a case's age.
+        governing: tuple[SurvivalCurve, int] | None = None
+        if promise.basis.kind == BasisKind.HISTORY:
+            governing = (own_curve, window)
+        elif promise.basis.kind == BasisKind.GROUP:
+            governing = (groups[service_type.group], window)
         if recent_months and promise.basis.kind == BasisKind.HISTORY:
             # The last months alone, where they have enough answers: when times are rising
             # (a queue building, a department slowing) they say so before the year does.
@@ -86,6 +105,7 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
             )
             if later is not None and later > promise.working_days:
                 promise = Promise(later, promise.basis)
+                governing = (curve, recent_months)
         basis = promise.basis
         rows.append(
             PromiseEstimate(
@@ -103,8 +123,20 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
                 p90=basis.p90,
                 matured=len(kept),
                 kept=sum(kept),
+                curve=_stored_curve(governing, basis.kind),
             )
         )
+    # The combinations with a history of their own (``combinations``): a case asking for
+    # several service types is answered when its slowest part is done.
+    rows += combination_estimates(
+        as_of=day,
+        calendar=calendar,
+        window_months=window,
+        confidence=confidence,
+        step=step,
+        computed_at=moment,
+        active_type_ids={t.pk for t in types},
+    )
     return PromiseEstimate.objects.bulk_create(rows)
 
 

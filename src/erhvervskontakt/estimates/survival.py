@@ -12,8 +12,9 @@ share of cases not yet answered *after* t working days.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +50,34 @@ class SurvivalCurve:
         if len(candidates) == 0:
             return None
         return float(self.times[candidates[0]])
+
+    def to_json(self) -> dict[str, Any]:
+        """The step function as plain lists, for a JSON field: ``from_json`` gives it back
+        exactly (a float's shortest repr reads back as the same float)."""
+        return {
+            "times": [float(t) for t in self.times],
+            "survival": [float(s) for s in self.survival],
+            "at_risk": [int(r) for r in self.at_risk],
+            "events": [int(e) for e in self.events],
+            "n": int(self.n),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SurvivalCurve:
+        """The curve ``to_json`` wrote (other keys are ignored); ValueError if malformed."""
+        try:
+            times = np.array(data["times"], dtype=np.float64)
+            survival = np.array(data["survival"], dtype=np.float64)
+            at_risk = np.array(data["at_risk"], dtype=np.int64)
+            events = np.array(data["events"], dtype=np.int64)
+            n = int(data["n"])
+        except (KeyError, TypeError) as error:
+            raise ValueError(f"not a stored survival curve: {error}") from error
+        if not times.ndim == survival.ndim == at_risk.ndim == events.ndim == 1 or not (
+            len(times) == len(survival) == len(at_risk) == len(events)
+        ):
+            raise ValueError("a stored survival curve's arrays must be 1-D and of one length")
+        return cls(times, survival, at_risk, events, n)
 
 
 def kaplan_meier(

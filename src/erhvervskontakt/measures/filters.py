@@ -9,6 +9,9 @@ import datetime as dt
 import functools
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+
+MAX_PERIOD_DAYS = 5 * 366
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,3 +88,54 @@ class MeasureFilter:
             if value:
                 query[key] = value
         return query
+
+
+FILTER_FIELDS = ("start", "end", "department", "service_type", "coordinator")
+
+
+def read_filter(
+    today: dt.date, **raw: str | dt.date | None
+) -> tuple[MeasureFilter, dict[str, str]]:
+    """The filter people asked for (``FILTER_FIELDS``: dates as ``date`` or ISO text, codes
+    and a user name as text; missing or empty: the default) and what could not be used, per
+    field (Danish, translated). A field that cannot be used falls back to its default: the
+    dashboard shows the default's figures with the errors, the API refuses with them."""
+    from erhvervskontakt.accounts.selectors import coordinator_list
+    from erhvervskontakt.catalogue.selectors import department_list, service_type_list
+
+    errors: dict[str, str] = {}
+    default = MeasureFilter.last_12_months(today)
+    dates: dict[str, dt.date] = {}
+    for name, fallback in (("start", default.start), ("end", default.end)):
+        value = raw.get(name)
+        if isinstance(value, dt.date):
+            dates[name] = value
+            continue
+        text = (value or "").strip()
+        if not text:
+            dates[name] = fallback
+            continue
+        try:
+            dates[name] = dt.date.fromisoformat(text)
+        except ValueError:
+            errors[name] = _("Angiv en dato, fx 2026-01-31.")
+            dates[name] = fallback
+    if dates["end"] < dates["start"]:
+        errors["end"] = _("Perioden skal slutte samme dag som eller efter, den begynder.")
+        dates["start"], dates["end"] = default.start, default.end
+    elif (dates["end"] - dates["start"]).days > MAX_PERIOD_DAYS:
+        errors["start"] = _("Vælg en periode på højst fem år.")
+        dates["start"], dates["end"] = default.start, default.end
+    choices = {
+        "department": lambda: {d.code for d in department_list()},
+        "service_type": lambda: {st.code for st in service_type_list(active_only=False)},
+        "coordinator": lambda: {u.username for u in coordinator_list()},
+    }
+    picked: dict[str, str] = {}
+    for name, known in choices.items():
+        value = str(raw.get(name) or "").strip()
+        if value and value not in known():
+            errors[name] = _("Vælg en værdi fra listen.")
+            value = ""
+        picked[name] = value
+    return MeasureFilter(start=dates["start"], end=dates["end"], **picked), errors

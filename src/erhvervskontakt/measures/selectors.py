@@ -466,6 +466,38 @@ def answer_cases(f: MeasureFilter, outcome: str, *, user: User) -> QuerySet[Case
     return _answer_cohort(_cases_for(user), f).filter(conditions[outcome])
 
 
+# --- how well the promises held (issue 17) ------------------------------------------------
+
+ACCURACY_OUTCOMES = ("matured", "kept", "missed")
+
+
+def _accuracy_cohort(queryset: QuerySet[Case], f: MeasureFilter, today: dt.date) -> QuerySet[Case]:
+    """The matured promises of the period: the promise fell due in it and before today, and
+    its outcome is known — answered (on time or not), or open past it (``_open_late``). A
+    case still waiting for the business that began to wait before its date is not matured:
+    its promise moves by the wait. Answers before a date still to come are left for that
+    date, so a month is never scored on its early answers alone."""
+    conditions = _answer_conditions(today)
+    return _answer_cohort(queryset, f).filter(
+        Q(promised_answer_date__lt=today) & (conditions["on_time"] | conditions["late"])
+    )
+
+
+def _accuracy_conditions(today: dt.date) -> dict[str, Q]:
+    conditions = _answer_conditions(today)
+    return {"matured": Q(), "kept": conditions["on_time"], "missed": conditions["late"]}
+
+
+def accuracy_cases(f: MeasureFilter, outcome: str, *, user: User) -> QuerySet[Case]:
+    """The cases behind an accuracy figure (``measures.accuracy``): one of
+    ``ACCURACY_OUTCOMES``."""
+    today = clock.today()
+    conditions = _accuracy_conditions(today)
+    if outcome not in conditions:
+        raise _unknown(f"accuracy.{outcome}")
+    return _accuracy_cohort(_cases_for(user), f, today).filter(conditions[outcome])
+
+
 def _by_service_type(
     queryset: QuerySet[Case], *, counts: dict[str, Q], value: Any = None
 ) -> dict[int, tuple[dict[str, int], Spread]]:
@@ -867,6 +899,8 @@ def cases_behind(f: MeasureFilter, key: str, *, user: User) -> QuerySet[Case]:
         return screening_cases(f, rest[0], user=user)
     if kind == "answers" and rest:
         return answer_cases(f, ".".join(rest), user=user)
+    if kind == "accuracy" and len(rest) == 1:
+        return accuracy_cases(f, rest[0], user=user)
     if kind == "service_targets" and len(rest) == 2:
         return service_target_cases(f, rest[0], rest[1], user=user)
     if kind == "processing" and len(rest) in (1, 2):

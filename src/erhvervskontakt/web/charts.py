@@ -11,10 +11,12 @@ for text, 3:1 for the bars).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 import textwrap
 from collections.abc import Sequence
 
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -229,6 +231,139 @@ def columns(
         '<line x1="0" y1="{}" x2="{}" y2="{}" stroke="{}"/>', top + plot, width, top + plot, GRID
     )
     return _svg(chart_id, width, height, title, description, _join(parts), axis)
+
+
+@dataclasses.dataclass(frozen=True)
+class Series:
+    label: str  # the legend's words
+    values: Sequence[float | None]  # one per month; None: no data (a gap, never 0)
+    dashed: bool = False
+
+
+def month_lines(
+    months: Sequence[str], series: Sequence[Series], *, title: str, description: str, unit: str
+) -> SafeString:
+    """Lines over months (e.g. the promised and the actual working days, month by month),
+    with the months along the bottom, a scale of ``unit`` on the left and a legend: a line
+    is told apart by its dash as well as its colour (never colour alone)."""
+    left, right, top, plot, bottom_space = 44, 36, 46, 170, 44
+    step = 52
+    width = left + right + max(len(months) - 1, 1) * step
+    height = top + plot + bottom_space
+    values = [v for s in series for v in s.values if v is not None]
+    peak = max([*values, 1.0])
+    ceiling = _nice_ceiling(peak)
+
+    def x(index: int) -> float:
+        return left + index * step
+
+    def y(value: float) -> float:
+        return top + plot - value / ceiling * plot
+
+    chart_id = f"chart-{next(_ids)}"
+    parts: list[SafeString] = []
+    for tick in range(5):
+        level = ceiling * tick / 4
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>'
+                '<text x="{}" y="{}" text-anchor="end" fill="{}">{}</text>',
+                left,
+                _f(y(level)),
+                width - right,
+                _f(y(level)),
+                GRID,
+                left - 6,
+                _f(y(level) + 5),
+                TEXT,
+                _f(level).removesuffix(".0"),
+            )
+        )
+    parts.append(format_html('<text x="0" y="{}" fill="{}">{}</text>', top - 14, TEXT, unit))
+    for index, label in enumerate(months):
+        # A label's lines (e.g. "jan." and, under it, "2026") as tspans.
+        lines = [
+            format_html('<tspan x="{}" dy="{}">{}</tspan>', _f(x(index)), 0 if i == 0 else 16, line)
+            for i, line in enumerate(label.split("\n"))
+        ]
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="middle" fill="{}">{}</text>',
+                _f(x(index)),
+                top + plot + 20,
+                TEXT,
+                _join(lines),
+            )
+        )
+    colours = (BAR, TEXT)
+    legend_x = left + 60
+    for number, line in enumerate(series):
+        colour = colours[number % len(colours)]
+        dash = ' stroke-dasharray="6 4"' if line.dashed else ""
+        run: list[str] = []
+        runs: list[list[str]] = []
+        for index, point in enumerate(line.values):
+            if point is None:
+                if run:
+                    runs.append(run)
+                run = []
+                continue
+            run.append(f"{_f(x(index))},{_f(y(point))}")
+        if run:
+            runs.append(run)
+        for found in runs:
+            parts.append(
+                format_html(
+                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"{}/>',
+                    " ".join(found),
+                    colour,
+                    SafeString(dash),
+                )
+            )
+            for xy in found:
+                cx, cy = xy.split(",")
+                parts.append(
+                    format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', cx, cy, colour)
+                )
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2"{}/>'
+                '<text x="{}" y="{}" fill="{}">{}</text>',
+                legend_x,
+                8,
+                legend_x + 28,
+                8,
+                colour,
+                SafeString(dash),
+                legend_x + 34,
+                13,
+                TEXT,
+                line.label,
+            )
+        )
+        legend_x += 40 + 8 * len(line.label)
+    width = max(width, legend_x)
+    return _svg(chart_id, width, height, title, description, _join(parts), SafeString(""))
+
+
+def month_labels(months: Sequence[dt.date]) -> list[str]:
+    """The months as a chart's axis writes them: the short month name, and the year under
+    the first month and under each January ("jan.\n2026")."""
+    return [
+        date_format(m, "b") + (f"\n{m.year}" if i == 0 or m.month == 1 else "")
+        for i, m in enumerate(months)
+    ]
+
+
+def _nice_ceiling(peak: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 × 10^k at or above ``peak`` (a scale people read)."""
+    magnitude = 1.0
+    while magnitude * 10 < peak:
+        magnitude *= 10
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * magnitude >= peak:
+            return factor * magnitude
+    return 10 * magnitude
 
 
 def _svg(

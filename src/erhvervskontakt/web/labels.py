@@ -35,6 +35,17 @@ STATUSES: dict[str, Promise] = {
     CaseStatus.WITHDRAWN: _("Trukket tilbage"),
 }
 
+# What an answer promise rested on (Case.estimate_basis["basis"]; "" before promises were
+# learned), as the accuracy tables name it.
+PROMISE_BASES: dict[str, Promise] = {
+    "history": _("Ydelsens egne sager"),
+    "combination": _("Sager med de samme ydelser"),
+    "group": _("Sager i ydelsens gruppe"),
+    "national": _("Nationalt servicemål"),
+    "fixed": _("Fast mål for svartid"),
+    "": _("Før svardatoerne blev lært"),
+}
+
 # DKFDS badge variants; the text always says the status too (never colour alone).
 STATUS_BADGES: dict[str, str] = {
     CaseStatus.RECEIVED: "badge-info",

@@ -94,6 +94,7 @@ EXEMPT: dict[str, str] = {
     "timeline with who and when",
     "api-v1:list_service_types": "the public catalogue; no personal data",
     "api-v1:add_working_days": "calendar arithmetic; no personal data",
+    "api-v1:public_stats": "the public page's aggregates; no personal data",
 }
 
 

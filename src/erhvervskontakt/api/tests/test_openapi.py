@@ -22,6 +22,9 @@ CONTRACT_PATHS = {
     "/api/v1/cases/{reference}/close": {"post"},
     "/api/v1/cases/{reference}/withdraw": {"post"},
     "/api/v1/businesses/{cvr}": {"get"},
+    "/api/v1/stats/promises": {"get"},
+    "/api/v1/stats/accuracy": {"get"},
+    "/api/v1/stats/processing-times": {"get"},
 }
 
 

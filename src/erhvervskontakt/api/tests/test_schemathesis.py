@@ -55,8 +55,12 @@ schemathesis.openapi.format("dk-cvr", st.integers(0, 10_000_000).map(synthetic_c
 # Schema-valid requests these operations may still refuse with 422, because the rule lives in
 # data the schema cannot carry: which service types the catalogue has and which questions
 # (keys, value types) each asks; whether a user name is an active coordinator; what a file
-# is by its content. Every other operation must accept every schema-valid request.
+# is by its content; which departments there are, and that a period ends after it starts and
+# lasts at most five years (the figures' filter). Every other operation must accept every
+# schema-valid request.
 DATA_DEPENDENT = {
+    "GET /api/v1/stats/promises",
+    "GET /api/v1/stats/accuracy",
     "POST /api/v1/inquiries",
     "POST /api/v1/cases/{reference}/screening",
     "POST /api/v1/cases/{reference}/answers",

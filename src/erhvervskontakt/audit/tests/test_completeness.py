@@ -217,6 +217,14 @@ API: dict[str, tuple[Callable[[dict[str, Any]], str], Expect]] = {
         lambda w: f"/api/v1/businesses/{w['case'].business.cvr}",
         Expect("api_read", "case_handling", "business"),
     ),
+    "api-v1:promise_stats": (
+        lambda w: "/api/v1/stats/promises?coordinator=karen",
+        Expect("api_read", "statistics", "list", "coordinator=karen"),
+    ),
+    "api-v1:accuracy_stats": (
+        lambda w: "/api/v1/stats/accuracy",
+        Expect("api_read", "statistics", "list"),
+    ),
 }
 
 

@@ -309,7 +309,11 @@ def _basis_text(promise: promises.TypePromise | None) -> str:
         return "ydelsens faste mål for svartid"
     if promise.basis == "national":
         return "det nationale servicemål, da historikken er for tynd"
-    whose = "ydelsens egne" if promise.basis == "history" else "ydelsesgruppens"
+    whose = {
+        "history": "ydelsens egne",
+        "group": "ydelsesgruppens",
+        "combination": "de samme ydelsers fælles",
+    }.get(promise.basis, "ydelsens egne")
     return (
         f"lært af {whose} {promise.cases} sager de seneste {promise.window_months} måneder, "
         f"{promise.answered} besvaret; P50 {promise.p50}, P90 {promise.p90} arbejdsdage"

@@ -55,7 +55,7 @@ def test_the_command_refreshes_and_refuses_a_bad_date(catalogue: Any) -> None:
     out = io.StringIO()
     call_command("refresh_promises", "--as-of", "2026-06-01", stdout=out)
 
-    assert "service types refreshed" in out.getvalue()
+    assert "4 service types and 0 combinations refreshed." in out.getvalue()
     assert PromiseEstimate.objects.filter(as_of=dt.date(2026, 6, 1)).exists()
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("refresh_promises", "--as-of", "juni", stdout=io.StringIO())

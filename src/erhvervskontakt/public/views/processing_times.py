@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET
 
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.measures import selectors
+from erhvervskontakt.measures.accuracy import Accuracy, PromiseAccuracy, promise_accuracy
 from erhvervskontakt.measures.filters import MeasureFilter
+from erhvervskontakt.web import charts
 from erhvervskontakt.web.pages import render_page
 
 PUBLIC_CACHE_SECONDS = 300
@@ -37,6 +40,25 @@ class PublicFigures:
     @cached_property
     def processing_times(self) -> list[PublicRow]:
         return public_rows(selectors.processing_times(self.filter))
+
+    @cached_property
+    def accuracy(self) -> PromiseAccuracy:
+        """How well the answer promises held (the same figures as the dashboard's)."""
+        return promise_accuracy(self.filter)
+
+    @property
+    def confidence_percent(self) -> int:
+        return round(100 * self.accuracy.confidence)
+
+    @cached_property
+    def accuracy_rows(self) -> list[AccuracyLine]:
+        return [
+            accuracy_line(row.service_type, row.accuracy) for row in self.accuracy.by_service_type
+        ]
+
+    @cached_property
+    def accuracy_chart(self) -> SafeString:
+        return accuracy_chart(self.accuracy)
 
     @cached_property
     def screening(self) -> selectors.ScreeningFigures:
@@ -113,6 +135,61 @@ def public_rows(rows: tuple[selectors.ProcessingTimeRow, ...]) -> list[PublicRow
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class AccuracyLine:
+    """One service type's promises as a business reads them."""
+
+    service_type: ServiceType
+    n: int
+    kept: str  # "9 ud af 10 (89 %; 95 %-interval 80–94 %)"
+    slack: str  # "typisk 3 arbejdsdage før"
+    late: str  # "typisk 2 arbejdsdage"; "" when none was late
+
+
+def accuracy_line(service_type: ServiceType, accuracy: Accuracy) -> AccuracyLine:
+    share = accuracy.kept
+    kept = gettext("%(part)s af %(n)s (%(percent)s %%; 95 %%-interval %(low)s–%(high)s %%)") % {
+        "part": number_format(share.part, force_grouping=True),
+        "n": number_format(share.n, force_grouping=True),
+        "percent": share.percent,
+        "low": accuracy.low_percent,
+        "high": accuracy.high_percent,
+    }
+    return AccuracyLine(
+        service_type=service_type,
+        n=share.n,
+        kept=kept,
+        slack=_days(accuracy.slack.median),
+        late=_days(accuracy.lateness.median),
+    )
+
+
+def accuracy_chart(accuracy: PromiseAccuracy) -> SafeString:
+    """Promised against actual working days, month by month (medians over the answered)."""
+    months = accuracy.by_month
+    label = {m.month: date_format(m.month, "b Y") for m in months}
+    return charts.month_lines(
+        charts.month_labels([m.month for m in months]),
+        [
+            charts.Series(gettext("Lovet"), [m.accuracy.promised.median for m in months]),
+            charts.Series(
+                gettext("Faktisk"), [m.accuracy.actual.median for m in months], dashed=True
+            ),
+        ],
+        title=gettext("Lovet og faktisk svartid, median, måned for måned"),
+        description="; ".join(
+            gettext("%(month)s: lovet %(promised)s, faktisk %(actual)s")
+            % {
+                "month": label[m.month],
+                "promised": _days(m.accuracy.promised.median) or "–",
+                "actual": _days(m.accuracy.actual.median) or "–",
+            }
+            for m in months
+        ),
+        unit=gettext("Arbejdsdage"),
+    )
 
 
 @require_GET

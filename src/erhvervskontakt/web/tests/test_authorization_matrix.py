@@ -618,6 +618,17 @@ API_ROWS: dict[str, list[Probe]] = {
     "GET /api/v1/businesses/{cvr}": [
         Probe(lambda w: f"/api/v1/businesses/{w.business_a.cvr}", get=api())
     ],
+    # The figures: the dashboard's for every staff member (as its page), none for a business;
+    # the public page's for everyone.
+    "GET /api/v1/stats/promises": [
+        Probe(lit("/api/v1/stats/promises"), get=api(FORBIDDEN, other=FORBIDDEN))
+    ],
+    "GET /api/v1/stats/accuracy": [
+        Probe(lit("/api/v1/stats/accuracy"), get=api(FORBIDDEN, other=FORBIDDEN))
+    ],
+    "GET /api/v1/stats/processing-times": [
+        Probe(lit("/api/v1/stats/processing-times"), get=everyone(OK))
+    ],
 }
 
 # Cells where the code answers less securely than the row says: (row, label, persona, method)

@@ -40,6 +40,7 @@ from erhvervskontakt.cases.services.plan import (
 )
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import DomainError, NotFound
+from erhvervskontakt.estimates.selectors import Reestimate, case_reestimate_or_reason
 from erhvervskontakt.surveys.selectors import case_responses
 from erhvervskontakt.web.access import can_coordinate, staff_required
 from erhvervskontakt.web.pages import is_htmx, render_page, render_part
@@ -115,6 +116,9 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     kinds = [kind for group in CLOCK_EVENTS.values() for kind in group]
     events = case_clock_events(user=user, case=case, kinds=kinds)
     history = {name: [e for e in events if e.kind in group] for name, group in CLOCK_EVENTS.items()}
+    today = clock.today()
+    # The promise at the case's age, from the curves the worker stored (issue 17).
+    reestimate = case_reestimate_or_reason(case, today=today)
     return {
         "case": case,
         "answers": case_answers(case),
@@ -122,6 +126,8 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "missing": case_missing(case) if case.is_open else [],
         "timeline": case_list_part(request, case, "tidslinje"),
         "clock_history": history,
+        "reestimate": reestimate if isinstance(reestimate, Reestimate) else None,
+        "reestimate_missing": "" if isinstance(reestimate, Reestimate) else reestimate.value,
         "coordinators": coordinator_loads(),
         "business_deliverables": [
             d for d in case.deliverables.all() if d.party == Deliverable.Party.BUSINESS
@@ -130,7 +136,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
             d for d in case.deliverables.all() if d.party == Deliverable.Party.MUNICIPALITY
         ],
         "parties": Deliverable.Party.choices,
-        "today": clock.today(),
+        "today": today,
         "internal_notes": case_list_part(request, case, "notater"),
         "dialogue": case_list_part(request, case, "dialog"),
         "survey_responses": case_responses(case),

@@ -30,13 +30,15 @@ from erhvervskontakt.common.errors import DomainError
 from erhvervskontakt.common.spreadsheet import csv_cell
 from erhvervskontakt.inspections import selectors as inspection_selectors
 from erhvervskontakt.measures import selectors, trends
-from erhvervskontakt.measures.filters import MeasureFilter
+from erhvervskontakt.measures.accuracy import PromiseAccuracy, promise_accuracy
+from erhvervskontakt.measures.filters import MeasureFilter, read_filter
 from erhvervskontakt.measures.trends import MonthShare
 from erhvervskontakt.surveys import selectors as survey_selectors
 from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.web.access import staff_required
 from erhvervskontakt.web.pages import render_page
 from erhvervskontakt.web.readlog import logs_personal_data
+from erhvervskontakt.workbench.dashboard_accuracy import accuracy_tables
 from erhvervskontakt.workbench.dashboard_tables import (
     Satisfaction,
     Table,
@@ -48,54 +50,23 @@ from erhvervskontakt.workbench.dashboard_tables import (
 
 from .common import PER_PAGE, case_rows
 
-MAX_PERIOD_DAYS = 5 * 366
+# The dashboard's parameters, by the filter's fields (measures.filters.FILTER_FIELDS).
+PARAMETERS = {
+    "start": "fra",
+    "end": "til",
+    "department": "afdeling",
+    "service_type": "ydelse",
+    "coordinator": "tovholder",
+}
 
 
 def parse_filter(query: QueryDict) -> tuple[MeasureFilter, dict[str, str]]:
     """The filter from ``fra``/``til``/``afdeling``/``ydelse``/``tovholder``; what cannot be
     read falls back to the default (the last twelve months, everything) with a Danish error."""
-    errors: dict[str, str] = {}
-    twelve_months = MeasureFilter.last_12_months(clock.today())
-    start, end = twelve_months.start, twelve_months.end
-    dates: dict[str, dt.date] = {}
-    for name, default in (("fra", start), ("til", end)):
-        raw = query.get(name, "").strip()
-        if not raw:
-            dates[name] = default
-            continue
-        try:
-            dates[name] = dt.date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = _("Angiv en dato, fx 2026-01-31.")
-            dates[name] = default
-    if dates["til"] < dates["fra"]:
-        errors["til"] = _("Perioden skal slutte samme dag som eller efter, den begynder.")
-        dates["fra"], dates["til"] = start, end
-    elif (dates["til"] - dates["fra"]).days > MAX_PERIOD_DAYS:
-        errors["fra"] = _("Vælg en periode på højst fem år.")
-        dates["fra"], dates["til"] = start, end
-    choices = {
-        "afdeling": {d.code for d in department_list()},
-        "ydelse": {st.code for st in service_type_list(active_only=False)},
-        "tovholder": {u.username for u in coordinator_list()},
-    }
-    picked: dict[str, str] = {}
-    for name, known in choices.items():
-        value = query.get(name, "").strip()
-        if value and value not in known:
-            errors[name] = _("Vælg en værdi fra listen.")
-            value = ""
-        picked[name] = value
-    return (
-        MeasureFilter(
-            start=dates["fra"],
-            end=dates["til"],
-            department=picked["afdeling"],
-            service_type=picked["ydelse"],
-            coordinator=picked["tovholder"],
-        ),
-        errors,
+    f, errors = read_filter(
+        clock.today(), **{field: query.get(name, "") for field, name in PARAMETERS.items()}
     )
+    return f, {PARAMETERS[field]: message for field, message in errors.items()}
 
 
 def _linker(f: MeasureFilter) -> Any:
@@ -182,6 +153,19 @@ def _trends(f: MeasureFilter) -> trends.Trends:
     return found
 
 
+def _accuracy(f: MeasureFilter) -> PromiseAccuracy:
+    """How well the promises held, cached like the trends (and for the same reason: a few
+    scans of the period that change only when a case does)."""
+    key = "measures:accuracy:" + ":".join(
+        [clock.today().isoformat(), str(timeline_version()), urlencode(f.as_query())]
+    )
+    found = cache.get(key)
+    if found is None:
+        found = promise_accuracy(f)
+        cache.set(key, found, TRENDS_CACHE_SECONDS)
+    return found
+
+
 def _visits_link(state: str) -> str:
     """The inspectors' list of visits in one state (``report_due``, ``unpublished``)."""
     return f"{reverse('workbench:inspections_staff:visits')}?{urlencode({'vis': state})}"
@@ -192,6 +176,9 @@ def _tables(f: MeasureFilter) -> tuple[list[Tile], list[Table]]:
     satisfaction = _satisfaction(f)
     link = _linker(f)
     made = tables(dashboard, satisfaction, link)
+    # After the answers and their deviation: how well the promises held.
+    at = next((i + 1 for i, t in enumerate(made) if t.slug == "deviation"), len(made))
+    made[at:at] = accuracy_tables(_accuracy(f), link)
     # Environmental inspection (one aggregate over the visits; its survey figure is cached
     # with the other satisfaction figures).
     figures = inspection_selectors.inspection_figures(f, today=clock.today())

@@ -27,8 +27,15 @@ class Command(BaseCommand):
         rows = promise_estimates_refresh(as_of=as_of)
         for row in rows:
             self.stdout.write(
-                f"{row.service_type.code}: {row.working_days} working days "
+                f"{row.service_type.code if row.service_type else row.combination}: "
+                f"{row.working_days} working days "
                 f"({row.get_basis_display()}, {row.answered} answered of {row.cases}, "
                 f"P50 {row.p50}, P90 {row.p90}, kept {row.kept}/{row.matured})"
             )
-        self.stdout.write(self.style.SUCCESS(f"{len(rows)} service types refreshed."))
+        combinations = sum(1 for row in rows if row.combination)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(rows) - combinations} service types and {combinations} combinations "
+                "refreshed."
+            )
+        )

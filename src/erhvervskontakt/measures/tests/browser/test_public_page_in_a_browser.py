@@ -89,3 +89,44 @@ def test_on_a_phone_the_table_caption_reads_as_one_line_not_a_word_a_line(
         expect(row).to_contain_text("22 arbejdsdage")  # median 21,5 → 22, never "21,5"
         expect(row).not_to_contain_text(",")
         screenshot(page, f"processing-times-{name}")
+
+
+def test_the_promises_kept_read_as_a_table_and_a_chart_in_both_languages(
+    page, axe, screenshot, make_case, today
+):
+    """How well the promises held: the sentence with its interval, a row per service type,
+    the chart of promised against actual with its text alternative; no axe violations."""
+    for n, (promised, answered, deviation) in enumerate(
+        [(d(10, 20), d(10, 16), -2), (d(10, 21), d(10, 21), 0), (d(11, 10), d(11, 12), 2)]
+    ):
+        make_case(
+            service_types=["udeservering"],
+            received=d(10, 1),
+            screened_on=d(10, 2),
+            screening_working_days=1,
+            promised_answer_date=promised,
+            estimate_at_screening=promised,
+            estimate_basis={"basis": "history"},
+            answered_on=answered,
+            estimate_deviation_working_days=deviation,
+            answer_working_days=10 + n,
+        )
+    found = {}
+    for language in ("da", "en"):
+        cache.clear()
+        if language == "en":
+            page.get_by_role("button", name="English").click()
+        else:
+            page.goto("/sagsbehandlingstider/")
+        section = page.locator("#promises")
+        expect(section).to_be_visible()
+        table = page.locator("table:has(#promises-caption)")
+        row = table.get_by_role("row", name="Udeservering")  # no English name in the catalogue
+        expect(row).to_contain_text("2 af 3" if language == "da" else "2 of 3")
+        chart = page.locator("svg[role=img]").filter(has=page.locator("title"))
+        expect(chart.first).to_be_attached()
+        violations = axe(page)
+        if violations:
+            found[language] = violations
+        screenshot(page, f"processing-times-promises-{language}")
+    assert found == {}
