@@ -165,12 +165,17 @@ WORKBENCH_LOGIN_URL = env("WORKBENCH_LOGIN_URL", "workbench:login")
 
 # Answer promises learned from the history (estimates; docs/decisions/0012): the share of
 # cases a promise is meant to hold for, the rolling window it learns from, the recent months
-# that may lengthen it when times rise (0: off), the drift correction's step, and how long an
-# answer waits before it refreshes the promises (the answers of that window refresh once).
+# that may lengthen it when times rise (0: off), the drift correction's step, its step while
+# the matured promises' misses cluster (0: never faster) and how unlikely a cluster must be, the
+# own answers from which a thin type's group curve is stretched to its median (0: never), and
+# how long an answer waits before it refreshes the promises (that window's answers refresh once).
 PROMISE_CONFIDENCE = float(env("PROMISE_CONFIDENCE", "0.9") or "0.9")
 PROMISE_WINDOW_MONTHS = env_int("PROMISE_WINDOW_MONTHS", 12)
 PROMISE_RECENT_MONTHS = env_int("PROMISE_RECENT_MONTHS", 3)
 PROMISE_DRIFT_STEP = float(env("PROMISE_DRIFT_STEP", "0.01") or "0.01")
+PROMISE_DRIFT_FAST_STEP = float(env("PROMISE_DRIFT_FAST_STEP", "0.03") or "0")
+PROMISE_DRIFT_CHANGE_LEVEL = float(env("PROMISE_DRIFT_CHANGE_LEVEL", "0.05") or "0.05")
+PROMISE_GROUP_SCALE_MIN_EVENTS = env_int("PROMISE_GROUP_SCALE_MIN_EVENTS", 10)
 PROMISE_REFRESH_DEBOUNCE_SECONDS = env_int("PROMISE_REFRESH_DEBOUNCE_SECONDS", 60)
 
 # Real logins (identity.config is the one place that reads these; docs/decisions/0011).

@@ -21,7 +21,7 @@ from erhvervskontakt.calendar.workdays import WorkingCalendar
 from erhvervskontakt.cases.models import Case
 from erhvervskontakt.cases.promises import TypePromise
 
-from .drift import adapted_miss_rate
+from .drift import DEFAULT_CHANGE_LEVEL, adapted_miss_rate
 from .models import PromiseEstimate
 from .promise import MIN_EVENTS, BasisKind, promise_days
 from .selectors import answer_history, matured_promises, months_before
@@ -63,8 +63,11 @@ def combination_estimates(
     step: float,
     computed_at: dt.datetime,
     active_type_ids: set[int],
+    fast_step: float | None = None,
+    change_level: float = DEFAULT_CHANGE_LEVEL,
 ) -> list[PromiseEstimate]:
-    """One unsaved row per learnable combination whose quantile is defined."""
+    """One unsaved row per learnable combination whose quantile is defined (the drift
+    correction as for a service type: ``step``, and ``fast_step`` while misses cluster)."""
     rows = []
     for combination in learnable_combinations(
         as_of=as_of, window_months=window_months, active_type_ids=active_type_ids
@@ -76,7 +79,9 @@ def combination_estimates(
         kept = matured_promises(
             as_of=as_of, calendar=calendar, window_months=window_months, combination=combination
         )
-        miss_rate = adapted_miss_rate(kept, target=1 - confidence, step=step)
+        miss_rate = adapted_miss_rate(
+            kept, target=1 - confidence, step=step, fast_step=fast_step, level=change_level
+        )
         days = promise_days(curve, confidence=1 - miss_rate)
         if days is None or curve.n_events < MIN_EVENTS:
             continue

@@ -13,7 +13,7 @@ from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
 
 from .combinations import combination_estimates
-from .drift import DEFAULT_STEP, adapted_miss_rate
+from .drift import DEFAULT_CHANGE_LEVEL, DEFAULT_STEP, adapted_miss_rate
 from .models import PromiseEstimate
 from .promise import (
     DEFAULT_CONFIDENCE,
@@ -23,6 +23,7 @@ from .promise import (
     choose_promise,
     promise_days,
 )
+from .scale import SCALE_MIN_EVENTS, group_at_own_scale
 from .selectors import answer_history, last_refresh, matured_promises
 from .survival import SurvivalCurve, kaplan_meier
 
@@ -31,6 +32,16 @@ def national_target_in_working_days(calendar_days: int | None) -> int | None:
     """The national service target (calendar days) as working days, five in seven, rounded up:
     only a fallback, where the municipality's own history is too thin to learn from."""
     return None if not calendar_days else math.ceil(calendar_days * 5 / 7)
+
+
+def within_reach(curve: SurvivalCurve, miss_rate: float, *, target: float) -> float:
+    """``miss_rate``, or the lowest the curve reaches where the drift correction asks for a
+    later quantile than the curve has (the slowest cases still open): its latest answer time
+    is promised, not a fallback target that knows nothing of what the correction saw. Only
+    where the curve has ``MIN_EVENTS`` answers and reaches the uncorrected ``target``."""
+    if curve.n_events < MIN_EVENTS or promise_days(curve, confidence=1 - target) is None:
+        return miss_rate
+    return max(miss_rate, float(curve.survival[-1]))
 
 
 def _stored_curve(
@@ -54,6 +65,12 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
     window = int(getattr(settings, "PROMISE_WINDOW_MONTHS", 12))
     step = float(getattr(settings, "PROMISE_DRIFT_STEP", DEFAULT_STEP))
     recent_months = int(getattr(settings, "PROMISE_RECENT_MONTHS", 3))
+    # The step while the matured promises' misses cluster (``drift``; 0: never faster).
+    fast_step = float(getattr(settings, "PROMISE_DRIFT_FAST_STEP", 0.0)) or None
+    change_level = float(getattr(settings, "PROMISE_DRIFT_CHANGE_LEVEL", DEFAULT_CHANGE_LEVEL))
+    # A thin type's own answers from which its group's curve is stretched to its median
+    # (``scale``; 0: never).
+    scale_from = int(getattr(settings, "PROMISE_GROUP_SCALE_MIN_EVENTS", SCALE_MIN_EVENTS))
     calendar = working_calendar()
     types = list(ServiceType.objects.filter(active=True).order_by("pk"))
     groups: dict[str, SurvivalCurve] = {}
@@ -72,11 +89,18 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
         kept = matured_promises(
             as_of=day, calendar=calendar, window_months=window, service_type_ids=[service_type.pk]
         )
-        miss_rate = adapted_miss_rate(kept, target=1 - confidence, step=step)
+        miss_rate = adapted_miss_rate(
+            kept, target=1 - confidence, step=step, fast_step=fast_step, level=change_level
+        )
         own_curve = kaplan_meier(own.durations, own.observed)
+        miss_rate = within_reach(own_curve, miss_rate, target=1 - confidence)
+        group_curve = groups[service_type.group]
+        if scale_from and own_curve.n_events < MIN_EVENTS:
+            # Too thin to learn from alone, but its median may say it is slower than its group.
+            group_curve = group_at_own_scale(group_curve, own_curve, min_events=scale_from)
         promise = choose_promise(
             own=own_curve,
-            group=groups[service_type.group],
+            group=group_curve,
             national_target_days=national_target_in_working_days(service_type.service_target_days),
             fixed_target_days=service_type.target_working_days,
             confidence=1 - miss_rate,
@@ -87,7 +111,7 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
         if promise.basis.kind == BasisKind.HISTORY:
             governing = (own_curve, window)
         elif promise.basis.kind == BasisKind.GROUP:
-            governing = (groups[service_type.group], window)
+            governing = (group_curve, window)
         if recent_months and promise.basis.kind == BasisKind.HISTORY:
             # The last months alone, where they have enough answers: when times are rising
             # (a queue building, a department slowing) they say so before the year does.
@@ -136,6 +160,8 @@ def promise_estimates_refresh(*, as_of: dt.date | None = None) -> list[PromiseEs
         step=step,
         computed_at=moment,
         active_type_ids={t.pk for t in types},
+        fast_step=fast_step,
+        change_level=change_level,
     )
     return PromiseEstimate.objects.bulk_create(rows)
 

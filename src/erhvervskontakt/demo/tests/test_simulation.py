@@ -75,11 +75,6 @@ def test_a_growing_backlog_leaves_the_naive_promise_short_and_ours_holds() -> No
 
 
 @sqlite_only
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 17 still open: coverage is back 9 weeks after the road department's step "
-    "(seed 2) and 17 after it (seed 1), where the autumn's rising queues follow the step",
-)
 @pytest.mark.django_db
 def test_after_a_step_change_coverage_is_back_within_eight_weeks() -> None:
     found = figures("step-change", seed=2)
