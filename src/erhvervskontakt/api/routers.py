@@ -285,12 +285,6 @@ def _staff_filter(
     return f
 
 
-FILTER_HELP = (
-    "Som løfte-dashboardet: perioden (start og end, højst fem år; standard de seneste 12 "
-    "måneder), og eventuelt en afdeling, en ydelse og en tovholder (koder og brugernavn)."
-)
-
-
 @stats.get("/stats/promises", response={200: schemas.PromiseStatsOut, **ERRORS})
 # As the dashboard: a coordinator's figures are about that person.
 @decorate_view(logs_personal_data(use="api_read", purpose="statistics", lists=True))
@@ -303,12 +297,12 @@ def promise_stats(
     coordinator: schemas.Username | None = None,
 ) -> dict[str, Any]:
     """The promise dashboard's figures (staff): screening on time, answers on the promised
-    date, national service targets, satisfaction with its n, and the backlog now."""
+    date, national service targets, satisfaction with its n, and the backlog now.
+
+    Filter as the dashboard's: the period (``start``, ``end``; at most five years; by default
+    the last 12 months) and optionally a department, a service type and a coordinator."""
     f = _staff_filter(request, start, end, department, service_type, coordinator)
     return promise_stats_out(measures.promise_dashboard(f), overall_positive(f))
-
-
-promise_stats.__doc__ = (promise_stats.__doc__ or "") + FILTER_HELP
 
 
 @stats.get("/stats/accuracy", response={200: schemas.AccuracyStatsOut, **ERRORS})
@@ -324,12 +318,13 @@ def accuracy_stats(
 ) -> dict[str, Any]:
     """How well the answer promises held (staff), against the original promise and only
     once its date has passed: hit rate with its Wilson 95 % interval and n, median slack and
-    lateness, promise ÷ median; the whole, per service type, per month, per basis."""
+    lateness, promise ÷ median; the whole, per service type, per month, per basis.
+
+    Filter as the dashboard's: the period (``start``, ``end``; at most five years; by default
+    the last 12 months) and optionally a department, a service type and a coordinator."""
     f = _staff_filter(request, start, end, department, service_type, coordinator)
     return accuracy_stats_out(promise_accuracy(f))
 
-
-accuracy_stats.__doc__ = (accuracy_stats.__doc__ or "") + FILTER_HELP
 
 PUBLIC_STATS_SECONDS = 300  # as the public page's cached part
 

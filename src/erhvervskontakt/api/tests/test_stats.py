@@ -190,6 +190,8 @@ def test_the_figures_are_in_the_openapi_document(http, catalogue):
         "/api/v1/stats/processing-times",
     ):
         assert path in document["paths"]
+    for path in ("/api/v1/stats/promises", "/api/v1/stats/accuracy"):
+        assert "at most five years" in document["paths"][path]["get"]["description"]
     accuracy = document["components"]["schemas"]["AccuracyOut"]["properties"]
     assert {"interval_low", "interval_high", "median_slack_working_days"} <= set(accuracy)
     assert json.dumps(document)  # serialisable as is
