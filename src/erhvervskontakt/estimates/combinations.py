@@ -24,7 +24,7 @@ from erhvervskontakt.cases.promises import TypePromise
 from .drift import DEFAULT_CHANGE_LEVEL, adapted_miss_rate
 from .models import PromiseEstimate
 from .promise import MIN_EVENTS, BasisKind, promise_days
-from .selectors import answer_history, matured_promises, months_before
+from .selectors import answer_history, matured_promises, months_before, promise_of
 from .survival import kaplan_meier
 
 
@@ -123,15 +123,4 @@ def combination_promise(service_type_ids: list[int]) -> TypePromise | None:
     row = PromiseEstimate.objects.filter(combination=key).order_by("-computed_at").first()
     if row is None:
         return None
-    return TypePromise(
-        service_type_id=ids[0],
-        working_days=row.working_days,
-        basis=row.basis,
-        cases=row.cases,
-        answered=row.answered,
-        window_months=row.window_months,
-        p50=row.p50,
-        p90=row.p90,
-        confidence=row.confidence,
-        as_of=row.as_of,
-    )
+    return promise_of(row, service_type_id=ids[0])

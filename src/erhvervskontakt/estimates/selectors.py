@@ -196,22 +196,27 @@ def latest_estimates(*, service_type_ids: Iterable[int]) -> dict[int, PromiseEst
     return found
 
 
+def promise_of(row: PromiseEstimate, *, service_type_id: int) -> TypePromise:
+    """An estimate row as the promise screening reads (``cases.promises.TypePromise``)."""
+    return TypePromise(
+        service_type_id=service_type_id,
+        working_days=row.working_days,
+        basis=row.basis,
+        cases=row.cases,
+        answered=row.answered,
+        window_months=row.window_months,
+        p50=row.p50,
+        p90=row.p90,
+        confidence=row.confidence,
+        as_of=row.as_of,
+    )
+
+
 def type_promises(service_type_ids: Sequence[int]) -> dict[int, TypePromise]:
     """The promises in force for ``service_type_ids``, as screening asks for them
     (``cases.promises``, registered at start-up); a type with no row yet is left out."""
     return {
-        type_id: TypePromise(
-            service_type_id=type_id,
-            working_days=row.working_days,
-            basis=row.basis,
-            cases=row.cases,
-            answered=row.answered,
-            window_months=row.window_months,
-            p50=row.p50,
-            p90=row.p90,
-            confidence=row.confidence,
-            as_of=row.as_of,
-        )
+        type_id: promise_of(row, service_type_id=type_id)
         for type_id, row in latest_estimates(service_type_ids=service_type_ids).items()
     }
 

@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -152,28 +152,9 @@ def sparkline(
                 MUTED,
             )
         )
-    run: list[str] = []
-    runs: list[list[str]] = []
-    for index, point in enumerate(points):
-        if point.value is None:
-            if run:
-                runs.append(run)
-            run = []
-            continue
-        run.append(f"{_f(pad + index * step)},{_f(y(point.value))}")
-    if run:
-        runs.append(run)
-    for found in runs:
-        parts.append(
-            format_html(
-                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"/>',
-                " ".join(found),
-                BAR,
-            )
-        )
-        for xy in found:
-            cx, cy = xy.split(",")
-            parts.append(format_html('<circle cx="{}" cy="{}" r="2.5" fill="{}"/>', cx, cy, BAR))
+    parts.extend(
+        _polylines([p.value for p in points], lambda i: pad + i * step, y, colour=BAR, radius="2.5")
+    )
     return format_html(
         '<svg class="ek-sparkline" role="img" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'aria-labelledby="{id}-title {id}-desc" '
@@ -300,31 +281,7 @@ def month_lines(
     for number, line in enumerate(series):
         colour = colours[number % len(colours)]
         dash = ' stroke-dasharray="6 4"' if line.dashed else ""
-        run: list[str] = []
-        runs: list[list[str]] = []
-        for index, point in enumerate(line.values):
-            if point is None:
-                if run:
-                    runs.append(run)
-                run = []
-                continue
-            run.append(f"{_f(x(index))},{_f(y(point))}")
-        if run:
-            runs.append(run)
-        for found in runs:
-            parts.append(
-                format_html(
-                    '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"{}/>',
-                    " ".join(found),
-                    colour,
-                    SafeString(dash),
-                )
-            )
-            for xy in found:
-                cx, cy = xy.split(",")
-                parts.append(
-                    format_html('<circle cx="{}" cy="{}" r="3" fill="{}"/>', cx, cy, colour)
-                )
+        parts.extend(_polylines(line.values, x, y, colour=colour, radius="3", dash=dash))
         parts.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2"{}/>'
@@ -364,6 +321,41 @@ def _nice_ceiling(peak: float) -> float:
         if factor * magnitude >= peak:
             return factor * magnitude
     return 10 * magnitude
+
+
+def _polylines(
+    values: Sequence[float | None],
+    x: Callable[[int], float],
+    y: Callable[[float], float],
+    *,
+    colour: str,
+    radius: str,
+    dash: str = "",
+) -> list[SafeString]:
+    """A line through the values with a dot on each, broken where a value is None (no data:
+    a gap, never drawn as 0)."""
+    runs: list[list[str]] = [[]]
+    for index, value in enumerate(values):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append(f"{_f(x(index))},{_f(y(value))}")
+    parts = []
+    for found in (run for run in runs if run):
+        parts.append(
+            format_html(
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"{}/>',
+                " ".join(found),
+                colour,
+                SafeString(dash),
+            )
+        )
+        for xy in found:
+            cx, cy = xy.split(",")
+            parts.append(
+                format_html('<circle cx="{}" cy="{}" r="{}" fill="{}"/>', cx, cy, radius, colour)
+            )
+    return parts
 
 
 def _svg(
