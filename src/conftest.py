@@ -16,7 +16,7 @@ import httpx
 import pytest
 from django.test import Client
 
-from erhvervskontakt.accounts.models import User
+from erhvervskontakt.accounts.models import ApiScope, User
 from erhvervskontakt.accounts.services import api_token_create
 from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.businesses.models import Business
@@ -141,9 +141,14 @@ def other_owner(other_business: Business) -> User:
 
 
 @pytest.fixture
-def token_for(db: None) -> Callable[[User], str]:
-    def make(user: User) -> str:
-        return api_token_create(user=user)[1]
+def token_for(db: None) -> Callable[..., str]:
+    """``token_for(user, **options)``: a token of ``user`` holding every scope (the personas'
+    tests are about the user's rights; ``api/tests/test_scopes.py`` is about scopes), with
+    ``api_token_create``'s other options (``scopes=…``, ``rate_per_minute=…``) as given."""
+
+    def make(user: User, **options: Any) -> str:
+        options.setdefault("scopes", ApiScope.values)
+        return api_token_create(user=user, **options)[1]
 
     return make
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "erhvervskontakt.audit",
     "erhvervskontakt.identity",
     "erhvervskontakt.estimates",
+    "erhvervskontakt.integrations",
     "django_tasks",
     "django_tasks_db",
     "ninja",  # the API docs from static files (no CDN, no inline script: CSP)
@@ -162,6 +163,11 @@ elif env("TEST_DB_NAME"):
 # Login per area: the portal has its own login page; the staff workbench sends to this one,
 # which offers the municipality's Entra ID where OIDC_* is set (docs/decisions/0005, 0011).
 WORKBENCH_LOGIN_URL = env("WORKBENCH_LOGIN_URL", "workbench:login")
+
+# API tokens (accounts.ApiToken): how long a new one lasts unless given, and how many requests
+# one may send per minute unless the token says otherwise (0: no default limit).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365)
+API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 600)
 
 # Answer promises learned from the history (estimates; docs/decisions/0012): the share of
 # cases a promise is meant to hold for, the rolling window it learns from, the recent months
@@ -345,6 +351,21 @@ NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 10)
 NOTIFICATIONS_RETRY_SECONDS = env_int("NOTIFICATIONS_RETRY_SECONDS", 60)
 NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 300)
 NOTIFICATIONS_SURVEY_WINDOW_DAYS = env_int("NOTIFICATIONS_SURVEY_WINDOW_DAYS", 30)
+
+# The events feed and webhooks (integrations; docs/decisions/0013). The feed serves an event
+# once it is older than the settle margin, which must be longer than any transaction that
+# writes events (twice the longest, plus clock skew between the servers): so no event
+# committed late with a lower id is ever passed over. Webhooks go to https addresses on
+# public networks only; loopback (http too) only where WEBHOOKS_ALLOW_LOOPBACK is on (tests,
+# development), private networks only where WEBHOOKS_ALLOWED_NETWORKS names them (CIDR).
+WEBHOOKS_FEED_SETTLE_SECONDS = env_int("WEBHOOKS_FEED_SETTLE_SECONDS", 60)
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 10)
+WEBHOOKS_RETRY_SECONDS = env_int("WEBHOOKS_RETRY_SECONDS", 60)
+WEBHOOKS_LEASE_SECONDS = env_int("WEBHOOKS_LEASE_SECONDS", 120)
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 10)
+WEBHOOKS_MAX_RESPONSE_BYTES = env_int("WEBHOOKS_MAX_RESPONSE_BYTES", 64 * 1024)
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+WEBHOOKS_ALLOWED_NETWORKS = env_list("WEBHOOKS_ALLOWED_NETWORKS")
 
 LOGGING = {
     "version": 1,

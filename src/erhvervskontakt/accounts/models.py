@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -66,16 +67,81 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class ApiToken(models.Model):
-    """A bearer token for the REST API. Only a SHA-256 hash of the secret is stored."""
+class ApiScope(models.TextChoices):
+    """What an API token may do (rettighed); a token holds one or more. Each operation of
+    the API names the one it needs (``api.auth``)."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
-    name = models.CharField(max_length=100, blank=True)
-    prefix = models.CharField(max_length=12, db_index=True)
+    READ = "read", "Læse (alle GET)"
+    INTAKE = "intake", "Indsende henvendelser og materiale"
+    WRITE = "write", "Ændre sager og virksomheder"
+    ADMIN = "admin", "Administrere webhooks"
+
+
+# A new token's scopes unless others are chosen: everything an integration of cases does,
+# not the administration of webhooks.
+DEFAULT_API_SCOPES = (ApiScope.READ.value, ApiScope.INTAKE.value, ApiScope.WRITE.value)
+
+
+def default_api_scopes() -> list[str]:
+    return list(DEFAULT_API_SCOPES)
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, moment: dt.datetime) -> ApiTokenQuerySet:
+        """Tokens that open the API at ``moment``: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=moment)
+
+    def expired(self, moment: dt.datetime) -> ApiTokenQuerySet:
+        """Not revoked, but past their expiry."""
+        return self.filter(revoked_at__isnull=True, expires_at__lte=moment)
+
+    def revoked(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=False)
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API (API-nøgle). Only a SHA-256 hash of the secret is
+    stored. It holds scopes (``ApiScope``), ends at ``expires_at`` and when revoked, and may
+    send ``rate_per_minute`` requests a minute (empty: ``API_TOKEN_RATE_PER_MINUTE``)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="bruger", on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField("navn", max_length=100, blank=True, help_text="Hvad nøglen bruges til.")
+    prefix = models.CharField(
+        "begyndelse",
+        max_length=12,
+        db_index=True,
+        help_text="Nøglens første tegn, som genkender den; aldrig hele nøglen.",
+    )
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(
+        "rettigheder",
+        default=default_api_scopes,
+        help_text="read: alle GET; intake: henvendelser og materiale fra virksomheden; "
+        "write: alle andre ændringer af sager og virksomheder; admin: webhooks.",
+    )
+    created_at = models.DateTimeField("oprettet", auto_now_add=True)
+    last_used_at = models.DateTimeField("sidst brugt", null=True, blank=True)
+    expires_at = models.DateTimeField("udløber", db_index=True)
+    revoked_at = models.DateTimeField("tilbagekaldt", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name="tilbagekaldt af",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rate_per_minute = models.PositiveIntegerField(
+        "forespørgsler pr. minut",
+        null=True,
+        blank=True,
+        help_text="Tom: standarden (API_TOKEN_RATE_PER_MINUTE). Højere for en integration "
+        "med mange forespørgsler.",
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         verbose_name = "API-nøgle"
@@ -83,6 +149,15 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
+
+    def status_at(self, moment: dt.datetime) -> str:
+        """``active``, ``expired`` or ``revoked`` at ``moment`` (revoked wins)."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.expires_at > moment else "expired"
 
 
 class LoginLockout(models.Model):

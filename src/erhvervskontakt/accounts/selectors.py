@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import ValidationFailed
 
 from .models import ApiToken, User
@@ -9,12 +10,14 @@ from .services import TOKEN_PREFIX, hash_token
 
 
 def user_for_token(raw: str) -> tuple[User, ApiToken] | None:
-    """The active user a bearer token belongs to, or None."""
+    """The active user a bearer token belongs to, or None (also when the token is revoked
+    or expired: to the caller those are alike, an unknown token)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("user", "user__department")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        ApiToken.objects.usable(clock.now())
+        .select_related("user", "user__department")
+        .filter(key_hash=hash_token(raw), user__is_active=True)
         .first()
     )
     if token is None:

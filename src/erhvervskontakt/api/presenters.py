@@ -33,6 +33,7 @@ def business_out(business: Business) -> dict[str, Any]:
 def case_summary(case: Case, today: dt.date) -> dict[str, Any]:
     return {
         "reference": case.reference,
+        "version": case.version,
         "status": case.status,
         "business": {"cvr": case.business.cvr, "name": case.business.name},
         "service_types": [st.code for st in case.service_types.all()],
@@ -63,6 +64,7 @@ def case_summary(case: Case, today: dt.date) -> dict[str, Any]:
         ],
         "tasks": [
             {
+                "id": t.pk,
                 "department": t.department.code,
                 "service_type": codes[0]
                 if (codes := [st.code for st in t.service_types.all()])

@@ -14,8 +14,9 @@ from ninja.files import UploadedFile
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.selectors import business_get
 from erhvervskontakt.calendar.selectors import working_calendar
+from erhvervskontakt.cases.keyset import case_page
 from erhvervskontakt.cases.models import Channel
-from erhvervskontakt.cases.selectors import case_get, case_list
+from erhvervskontakt.cases.selectors import case_get
 from erhvervskontakt.cases.services.decision import case_record_decision
 from erhvervskontakt.cases.services.documents import case_add_document
 from erhvervskontakt.cases.services.intake import inquiry_submit
@@ -32,7 +33,9 @@ from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.surveys.selectors import overall_positive
 from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
-from . import schemas
+from . import cursors, schemas
+from .auth import INTAKE, READ, WRITE
+from .concurrency import IfMatch, checked, tag
 from .presenters import (
     accuracy_stats_out,
     business_out,
@@ -56,6 +59,9 @@ PUBLIC_ERRORS: dict[int, Any] = dict.fromkeys((400, 404, 413, 422, 429, 500, 503
 ERRORS: dict[int, Any] = dict.fromkeys(
     (400, 401, 403, 404, 409, 413, 422, 429, 500, 503), schemas.ErrorOut
 )
+# A write that changes a case may also answer 412: its If-Match named a version that is no
+# longer stored (api.concurrency), and nothing was changed.
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 412: schemas.ErrorOut}
 
 
 def _user(request: HttpRequest) -> User:
@@ -117,7 +123,7 @@ def add_working_days(
     return {"start": start, "days": days, "date": date}
 
 
-@cases.post("/inquiries", response={201: schemas.CaseOut, **ERRORS})
+@cases.post("/inquiries", response={201: schemas.CaseOut, **ERRORS}, auth=INTAKE)
 def submit_inquiry(
     request: HttpRequest, response: HttpResponse, payload: schemas.InquiryIn
 ) -> Status:
@@ -145,7 +151,7 @@ def submit_inquiry(
     return Status(201, case_detail(case, clock.today(), staff=_user(request).is_staff))
 
 
-@cases.get("/cases", response={200: schemas.CasePageOut, **ERRORS})
+@cases.get("/cases", response={200: schemas.CasePageOut, **ERRORS}, auth=READ)
 @decorate_view(logs_personal_data(use="api_read", purpose="case_handling", lists=True))
 def list_cases(
     request: HttpRequest,
@@ -154,103 +160,198 @@ def list_cases(
     coordinator: schemas.Username | None = None,
     overdue: bool | None = None,
     limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = cursors.CursorParam,
     # Bounded so the SQL OFFSET fits a 64-bit integer on every database.
-    offset: int = Query(0, ge=0, le=1_000_000_000),
+    offset: int = Query(
+        0, ge=0, le=1_000_000_000, description="Spring så mange over (små lister; ellers cursor)."
+    ),
 ) -> dict[str, Any]:
-    """Cases you may see, newest first; staff see all, a business user its own."""
-    page = case_list(
+    """Cases you may see, newest first; staff see all, a business user its own.
+
+    Page on with ``next`` (a keyset cursor: as fast on the last page as on the first, and
+    stable while cases arrive); ``offset`` may be used instead for small lists. ``count`` is
+    exact up to 10,000 (``count_exact``); beyond that it says 10,000 and ``count_exact`` is
+    false, so a list of a million cases is not counted row by row."""
+    key = cursors.decode("cases", cursor, str, int)
+    if key is not None and offset:
+        raise ValidationFailed.field("offset", "Brug enten cursor eller offset, ikke begge.")
+    after = None
+    if key is not None:
+        try:
+            after = (dt.datetime.fromisoformat(key[0]), key[1])
+        except ValueError:
+            raise ValidationFailed.field("cursor", "Ukendt cursor.") from None
+    page = case_page(
         user=_user(request),
         status=status,
         cvr=cvr,
         coordinator=coordinator,
         overdue=overdue,
-        limit=limit,
+        after=after,
         offset=offset,
+        limit=limit,
     )
     today = clock.today()
-    return {"items": [case_summary(c, today) for c in page.items], "count": page.count}
+    last = page.items[-1] if page.has_next else None
+    following = cursors.encode("cases", last.received_at.isoformat(), last.pk) if last else None
+    return {
+        "items": [case_summary(c, today) for c in page.items],
+        "count": page.count,
+        "count_exact": page.count_exact,
+        "next": cursors.next_link(request, following),
+    }
 
 
-@cases.get("/cases/{reference}", response={200: schemas.CaseOut, **ERRORS})
+@cases.get("/cases/{reference}", response={200: schemas.CaseOut, **ERRORS}, auth=READ)
 @decorate_view(logs_personal_data(use="api_read", purpose="case_handling"))
-def get_case(request: HttpRequest, reference: schemas.Reference) -> dict[str, Any]:
+def get_case(
+    request: HttpRequest, response: HttpResponse, reference: schemas.Reference
+) -> dict[str, Any]:
+    """One case with its delivery plan, tasks and timeline (the full log for staff; for a
+    business the history written for it). The ``ETag`` is the case's version."""
     user = _user(request)
     case = case_get(user=user, reference=reference)
     read_subject(request, case=case)
+    tag(response, case.version)
     return case_detail(case, clock.today(), staff=user.is_staff)
 
 
-def _detail(case: Any) -> dict[str, Any]:
-    return case_detail(case, clock.today())
+def _detail(request: HttpRequest, response: HttpResponse, reference: str) -> dict[str, Any]:
+    """The case after a write, read again as the caller may see it, with its new ETag."""
+    user = _user(request)
+    case = case_get(user=user, reference=reference)
+    tag(response, case.version)
+    return case_detail(case, clock.today(), staff=user.is_staff)
 
 
-@cases.post("/cases/{reference}/screening", response={200: schemas.CaseOut, **ERRORS})
+@cases.post(
+    "/cases/{reference}/screening", response={200: schemas.CaseOut, **WRITE_ERRORS}, auth=WRITE
+)
 def screen_case(
-    request: HttpRequest, reference: schemas.Reference, payload: schemas.ScreeningIn
+    request: HttpRequest,
+    response: HttpResponse,
+    reference: schemas.Reference,
+    payload: schemas.ScreeningIn,
+    if_match: str | None = IfMatch,
 ) -> dict[str, Any]:
     """Screen the inquiry (staff): completeness, coordinator, estimate, delivery plan."""
     user = _user(request)
-    case = case_get(user=user, reference=reference)
-    return _detail(
-        case_screen(case=case, actor=user, coordinator=payload.coordinator, note=payload.note or "")
+    checked(
+        case_get(user=user, reference=reference),
+        if_match,
+        lambda case: case_screen(
+            case=case, actor=user, coordinator=payload.coordinator, note=payload.note or ""
+        ),
     )
+    return _detail(request, response, reference)
 
 
-@cases.post("/cases/{reference}/answers", response={200: schemas.CaseOut, **ERRORS})
+@cases.post(
+    "/cases/{reference}/answers", response={200: schemas.CaseOut, **WRITE_ERRORS}, auth=INTAKE
+)
 def supply_answers(
-    request: HttpRequest, reference: schemas.Reference, payload: schemas.AnswersIn
+    request: HttpRequest,
+    response: HttpResponse,
+    reference: schemas.Reference,
+    payload: schemas.AnswersIn,
+    if_match: str | None = IfMatch,
 ) -> dict[str, Any]:
     """Answer questions of the case (e.g. what screening found missing)."""
     user = _user(request)
-    case = case_get(user=user, reference=reference)
-    return _detail(case_supply_answers(case=case, actor=user, answers=payload.answers))
+    checked(
+        case_get(user=user, reference=reference),
+        if_match,
+        lambda case: case_supply_answers(case=case, actor=user, answers=payload.answers),
+    )
+    return _detail(request, response, reference)
 
 
-@cases.post("/cases/{reference}/documents", response={201: schemas.CaseOut, **ERRORS})
+@cases.post(
+    "/cases/{reference}/documents",
+    response={201: schemas.CaseOut, **WRITE_ERRORS},
+    auth=INTAKE,
+    # The path's one URL name for both its methods (the read log names the route by it).
+    url_name="case_documents",
+)
 def add_document(
     request: HttpRequest,
+    response: HttpResponse,
     reference: schemas.Reference,
     file: File[UploadedFile],
     requirement: Form[str] = "",
+    if_match: str | None = IfMatch,
 ) -> Status:
     """Upload a document (PDF, PNG, JPEG, TIFF, DOCX, XLSX, ODT), optionally for a requirement."""
     user = _user(request)
-    case = case_get(user=user, reference=reference)
-    case_add_document(case=case, actor=user, upload=file, requirement_key=requirement)
-    return Status(201, _detail(case_get(user=user, reference=reference)))
+    checked(
+        case_get(user=user, reference=reference),
+        if_match,
+        lambda case: case_add_document(
+            case=case, actor=user, upload=file, requirement_key=requirement
+        ),
+    )
+    return Status(201, _detail(request, response, reference))
 
 
-@cases.post("/cases/{reference}/decision", response={200: schemas.CaseOut, **ERRORS})
+@cases.post(
+    "/cases/{reference}/decision", response={200: schemas.CaseOut, **WRITE_ERRORS}, auth=WRITE
+)
 def record_decision(
-    request: HttpRequest, reference: schemas.Reference, payload: schemas.DecisionIn
+    request: HttpRequest,
+    response: HttpResponse,
+    reference: schemas.Reference,
+    payload: schemas.DecisionIn,
+    if_match: str | None = IfMatch,
 ) -> dict[str, Any]:
     """The municipality's answer is delivered (staff): the case becomes answered."""
     user = _user(request)
-    case = case_get(user=user, reference=reference)
-    return _detail(case_record_decision(case=case, actor=user, summary=payload.summary))
+    checked(
+        case_get(user=user, reference=reference),
+        if_match,
+        lambda case: case_record_decision(case=case, actor=user, summary=payload.summary),
+    )
+    return _detail(request, response, reference)
 
 
-@cases.post("/cases/{reference}/close", response={200: schemas.CaseOut, **ERRORS})
+@cases.post("/cases/{reference}/close", response={200: schemas.CaseOut, **WRITE_ERRORS}, auth=WRITE)
 def close_case(
-    request: HttpRequest, reference: schemas.Reference, payload: schemas.NoteIn | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    reference: schemas.Reference,
+    payload: schemas.NoteIn | None = None,
+    if_match: str | None = IfMatch,
 ) -> dict[str, Any]:
     user = _user(request)
-    case = case_get(user=user, reference=reference)
     note = payload.note if payload and payload.note else ""
-    return _detail(case_close(case=case, actor=user, note=note))
+    checked(
+        case_get(user=user, reference=reference),
+        if_match,
+        lambda case: case_close(case=case, actor=user, note=note),
+    )
+    return _detail(request, response, reference)
 
 
-@cases.post("/cases/{reference}/withdraw", response={200: schemas.CaseOut, **ERRORS})
+@cases.post(
+    "/cases/{reference}/withdraw", response={200: schemas.CaseOut, **WRITE_ERRORS}, auth=WRITE
+)
 def withdraw_case(
-    request: HttpRequest, reference: schemas.Reference, payload: schemas.WithdrawIn | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    reference: schemas.Reference,
+    payload: schemas.WithdrawIn | None = None,
+    if_match: str | None = IfMatch,
 ) -> dict[str, Any]:
     user = _user(request)
-    case = case_get(user=user, reference=reference)
     reason = payload.reason if payload and payload.reason else ""
-    return _detail(case_withdraw(case=case, actor=user, reason=reason))
+    checked(
+        case_get(user=user, reference=reference),
+        if_match,
+        lambda case: case_withdraw(case=case, actor=user, reason=reason),
+    )
+    return _detail(request, response, reference)
 
 
-@businesses.get("/businesses/{cvr}", response={200: schemas.BusinessOut, **ERRORS})
+@businesses.get("/businesses/{cvr}", response={200: schemas.BusinessOut, **ERRORS}, auth=READ)
 @decorate_view(logs_personal_data(use="api_read", purpose="case_handling"))
 def get_business(request: HttpRequest, cvr: schemas.Cvr) -> dict[str, Any]:
     business = business_get(user=_user(request), cvr=cvr)
@@ -285,7 +386,7 @@ def _staff_filter(
     return f
 
 
-@stats.get("/stats/promises", response={200: schemas.PromiseStatsOut, **ERRORS})
+@stats.get("/stats/promises", response={200: schemas.PromiseStatsOut, **ERRORS}, auth=READ)
 # As the dashboard: a coordinator's figures are about that person.
 @decorate_view(logs_personal_data(use="api_read", purpose="statistics", lists=True))
 def promise_stats(
@@ -305,7 +406,7 @@ def promise_stats(
     return promise_stats_out(measures.promise_dashboard(f), overall_positive(f))
 
 
-@stats.get("/stats/accuracy", response={200: schemas.AccuracyStatsOut, **ERRORS})
+@stats.get("/stats/accuracy", response={200: schemas.AccuracyStatsOut, **ERRORS}, auth=READ)
 # As the dashboard: a coordinator's figures are about that person.
 @decorate_view(logs_personal_data(use="api_read", purpose="statistics", lists=True))
 def accuracy_stats(

@@ -206,6 +206,7 @@ class DeliverableOut(Schema):
 
 
 class TaskOut(Schema):
+    id: int
     department: str
     service_type: str | None
     service_types: list[str]
@@ -255,6 +256,10 @@ class EstimateBasisOut(Schema):
 
 class CaseSummaryOut(Schema):
     reference: str
+    version: int = Field(
+        description="The case's version, also sent as the ETag: send it in If-Match to change "
+        "the case only if nobody else has in between."
+    )
     status: CaseStatusCode
     business: BusinessRef
     service_types: list[str]
@@ -284,7 +289,14 @@ class CaseOut(CaseSummaryOut):
 
 class CasePageOut(Schema):
     items: list[CaseSummaryOut]
-    count: int
+    count: int = Field(
+        description="How many cases match: exact up to 10,000; beyond it 10,000 and "
+        "count_exact is false (the list is not counted row by row)."
+    )
+    count_exact: bool = Field(description="Whether count is the exact number.")
+    next: str | None = Field(
+        description="The address of the next page (a keyset cursor), or null at the end."
+    )
 
 
 class ContactIn(Strict):
@@ -463,3 +475,111 @@ class PublicStatsOut(Schema):
     satisfaction: ShareOut
     inspection_satisfaction: ShareOut
     accuracy: AccuracyStatsOut
+
+
+# --- the case's work: messages, delivery plan, tasks, documents, businesses (issue 18) -----
+
+
+class MessageOut(Schema):
+    id: int
+    at: dt.datetime
+    author: str | None = Field(description="Who wrote it (name); null for the system.")
+    party: Literal["business", "municipality"]
+    body: str
+    internal: bool = Field(description="An internal note (staff only; never shown a business).")
+
+
+class MessagePageOut(Schema):
+    items: list[MessageOut]
+    next: str | None = Field(description="The address of the next page, or null at the end.")
+
+
+class MessageIn(Strict):
+    body: str = Field(min_length=1, max_length=5000, pattern=SOME_TEXT)
+    internal: bool = Field(False, description="An internal note (staff only).")
+
+
+class DeliverableDetailOut(DeliverableOut):
+    requirement: str | None = Field(
+        description="The requirement the line is for (delivered by the material itself)."
+    )
+    service_type: str | None
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+    note: str | None = Field(description="The reason or delivery note (staff only; else null).")
+
+
+class DeliverableIn(Strict):
+    party: Literal["business", "municipality"]
+    title: str = Field(min_length=1, max_length=250, pattern=SOME_TEXT)
+    due_date: CalendarDate
+    reason: str = Field("", max_length=500, pattern=NO_NUL)
+    tell_business: bool = Field(True, description="The business reads the change in its history.")
+
+
+class DeliverableChangeIn(Strict):
+    title: str | None = Field(None, min_length=1, max_length=250, pattern=SOME_TEXT)
+    due_date: CalendarDate | None = None
+    reason: str = Field(max_length=500, pattern=SOME_TEXT)
+    tell_business: bool = True
+
+
+class ReasonIn(Strict):
+    reason: str = Field(max_length=500, pattern=SOME_TEXT)
+    tell_business: bool = True
+
+
+class DeliveredIn(Strict):
+    note: str = Field("", max_length=500, pattern=NO_NUL)
+
+
+class TaskDetailOut(TaskOut):
+    version: int = Field(description="The task's version: its ETag, for If-Match.")
+    case: str = Field(description="The case's reference.")
+    created_at: dt.datetime
+    due: dt.date | None = Field(description="The department's own answer date.")
+    done_at: dt.datetime | None
+    result: str | None = Field(description="The department's result (staff only).")
+
+
+TaskStatusCode = Literal["open", "in_progress", "done", "cancelled"]
+
+
+class TaskPageOut(Schema):
+    items: list[TaskDetailOut]
+    next: str | None
+
+
+class AssignIn(Strict):
+    assignee: Annotated[str, Field(max_length=150, pattern=USERNAME_PATTERN, min_length=1)]
+
+
+class TaskDoneIn(Strict):
+    result: str = Field(min_length=1, max_length=2000, pattern=SOME_TEXT)
+    share_result: bool = Field(False, description="The business reads the result.")
+    deliver_answer: bool = Field(
+        False, description="Mark the department's answer lines of the delivery plan delivered."
+    )
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    requirement: str | None
+    deliverable: int | None
+    uploaded_at: dt.datetime
+    uploaded_by: Literal["business", "municipality", "system"]
+    download: str = Field(description="The address that downloads the file.")
+
+
+class BusinessPageOut(Schema):
+    items: list[BusinessOut]
+    next: str | None
+
+
+class ContactPersonIn(Strict):
+    coordinator: Annotated[str, Field(max_length=150, pattern=USERNAME_PATTERN, min_length=1)]
+    reason: str = Field("", max_length=500, pattern=NO_NUL)

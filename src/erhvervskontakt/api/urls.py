@@ -16,11 +16,21 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from erhvervskontakt.catalogue.selectors import service_type_list
 from erhvervskontakt.common.database import RETRY_AFTER_SECONDS, database_unavailable
-from erhvervskontakt.common.errors import DomainError
+from erhvervskontakt.common.errors import DomainError, StaleVersion
 from erhvervskontakt.common.middleware import current_request_id
 
-from .auth import BearerToken, TokenLockout
+from .auth import (
+    DEFAULT,
+    SCOPE_WORDS,
+    InsufficientScope,
+    RateLimited,
+    TokenLockout,
+    operation_scopes,
+)
+from .case_work import directory, work
+from .concurrency import etag
 from .routers import businesses, cases, public, stats
+from .webhooks import router as webhooks
 
 logger = logging.getLogger("erhvervskontakt.api")
 
@@ -30,12 +40,44 @@ class _Api(NinjaAPI):
     the catalogue's (kept by the administrator), so they are read when the document is."""
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
+        self._mark_scopes()
         schema = super().get_openapi_schema(**kwargs)
+        self._describe_scopes(schema)
         codes = list(service_type_list().order_by("code").values_list("code", flat=True))
         inquiry = schema.get("components", {}).get("schemas", {}).get("InquiryIn")
         if codes and inquiry:
             inquiry["properties"]["service_types"]["items"]["enum"] = codes
         return schema
+
+    def _mark_scopes(self) -> None:
+        """Each operation's scope (``api.auth``) as ``x-scopes`` in its OpenAPI entry."""
+        for router in self._get_bound_routers():
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    scopes = operation_scopes(operation)
+                    extra = dict(operation.openapi_extra or {})
+                    extra.pop("x-scopes", None)
+                    if scopes:
+                        extra["x-scopes"] = scopes
+                    operation.openapi_extra = extra or None
+
+    @staticmethod
+    def _describe_scopes(schema: Any) -> None:
+        """The security requirement names the scope (OpenAPI 3.1 allows roles there for
+        any scheme) and the description says it in words."""
+        for methods in schema.get("paths", {}).values():
+            for entry in methods.values():
+                scopes = entry.get("x-scopes")
+                if not scopes:
+                    continue
+                entry["security"] = [
+                    {name: list(scopes)} for item in entry.get("security", []) for name in item
+                ]
+                words = "; ".join(f"`{s}` ({SCOPE_WORDS[s]})" for s in scopes)
+                line = f"Kræver API-nøglens rettighed {words}."
+                entry["description"] = "\n\n".join(
+                    part for part in (entry.get("description", ""), line) if part
+                )
 
 
 api = _Api(
@@ -44,15 +86,32 @@ api = _Api(
     description=(
         "Én indgang for virksomheder: henvendelser, screening inden for 5 arbejdsdage, "
         "fast kontaktperson og leveranceplan. Godkendelse: `Authorization: Bearer <token>` "
-        "(opret med `python manage.py create_api_token BRUGERNAVN`)."
+        "(opret med `python manage.py create_api_token BRUGERNAVN`, eller i administrationen "
+        "under API-nøgler).\n\n"
+        "**Rettigheder.** En nøgle har en eller flere rettigheder, og hver handling kræver én "
+        "(se `x-scopes` og beskrivelsen ved handlingen): `read` — alle GET; `intake` — "
+        "indsende henvendelser (`POST /inquiries`) og virksomhedens materiale (svar og "
+        "dokumenter på en sag); `write` — alle andre ændringer af sager og virksomheder "
+        "(screening, afgørelse, lukning, tilbagetrækning …); `admin` — webhook-abonnementer "
+        "(også at se dem). "
+        "Mangler nøglen rettigheden, er svaret 403 med koden `insufficient_scope`, og intet "
+        "ændres. Brugerens egne rettigheder (medarbejder eller virksomhed) gælder som før.\n\n"
+        "**Levetid og grænser.** En nøgle udløber (som standard efter "
+        f"{settings.API_TOKEN_DAYS} dage) og kan tilbagekaldes; derefter er svaret 401. Hver "
+        "nøgle må sende et antal forespørgsler i minuttet (som standard "
+        f"{settings.API_TOKEN_RATE_PER_MINUTE}); derover er svaret 429 med koden "
+        "`rate_limited` og `Retry-After` (sekunder til minuttet er gået)."
     ),
-    auth=BearerToken(),
+    auth=DEFAULT,
     urls_namespace="api-v1",
 )
 api.add_router("", public)
 api.add_router("", cases)
 api.add_router("", businesses)
+api.add_router("", work)
+api.add_router("", directory)
 api.add_router("", stats)
+api.add_router("", webhooks)
 
 
 def _error(
@@ -70,6 +129,21 @@ def _error(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status_code, exc.message, exc.code, exc.errors)
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+    """``If-Match`` named a version that is no longer stored (``api.concurrency``): 412 with
+    the current ETag; nothing was changed."""
+    detail = (
+        f"Den er ændret, siden I hentede den (nu version {exc.current}). Hent den igen, og "
+        "send den nye ETag i If-Match, hvis ændringen stadig skal gemmes."
+    )
+    response = _error(
+        request, 412, detail, "precondition_failed", {"If-Match": "Versionen er forældet."}
+    )
+    response["ETag"] = etag(exc.current)
+    return response
 
 
 _SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")
@@ -122,6 +196,22 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 def token_lockout(request: HttpRequest, exc: TokenLockout) -> HttpResponse:
     """Too many bad tokens from this address (``api.auth``): 429 until the lock ends."""
     response = _error(request, 429, exc.detail, "too_many_attempts")
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(InsufficientScope)
+def insufficient_scope(request: HttpRequest, exc: InsufficientScope) -> HttpResponse:
+    """A good token without the operation's scope (``api.auth``): 403, nothing done."""
+    response = _error(request, 403, exc.detail, "insufficient_scope")
+    response["WWW-Authenticate"] = f'Bearer error="insufficient_scope", scope="{exc.scope}"'
+    return response
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """The token's requests for this minute are used (``accounts.token_rate``): 429."""
+    response = _error(request, 429, exc.detail, "rate_limited")
     response["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -53,3 +53,19 @@ def production_unit_get(*, user: User, p_number: str) -> ProductionUnit:
     if unit is None:
         raise NotFound("Produktionsenheden findes ikke.")
     return unit
+
+
+def business_page(
+    *, user: User, name: str = "", cvr: str = "", after: str | None = None, limit: int = 50
+) -> tuple[list[Business], bool]:
+    """Businesses the user may see by CVR number, after the CVR ``after`` (keyset), a name
+    containing ``name`` and/or exactly ``cvr``: (the page, whether there are more)."""
+    businesses = Business.objects.visible_to(user).select_related("contact_person")
+    if name.strip():
+        businesses = businesses.filter(name__icontains=" ".join(name.split()))
+    if cvr:
+        businesses = businesses.filter(cvr=normalise_cvr(cvr))
+    if after is not None:
+        businesses = businesses.filter(cvr__gt=after)
+    rows = list(businesses.order_by("cvr")[: limit + 1])
+    return rows[:limit], len(rows) > limit

@@ -41,6 +41,7 @@ from .models import (
     CaseQuerySet,
     CaseStatus,
     Deliverable,
+    Document,
     Event,
     InquiryDraft,
     Message,
@@ -67,8 +68,13 @@ def case_queryset(*, user: User, with_timeline: bool = True) -> QuerySet[Case]:
         .prefetch_related(
             _service_types_prefetch(),
             "answers",
-            "documents",
-            Prefetch("deliverables", queryset=Deliverable.objects.order_by("due_date", "id")),
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by")),
+            Prefetch(
+                "deliverables",
+                queryset=Deliverable.objects.select_related("service_type").order_by(
+                    "due_date", "id"
+                ),
+            ),
             Prefetch(
                 "tasks",
                 queryset=Task.objects.select_related("department", "assignee")
@@ -95,9 +101,14 @@ def case_queryset(*, user: User, with_timeline: bool = True) -> QuerySet[Case]:
     return queryset
 
 
-def case_get(*, user: User, reference: str) -> Case:
-    """One case the user may see, or NotFound (also when it exists but is someone else's)."""
-    case = case_queryset(user=user).filter(reference=reference.strip().upper()).first()
+def case_get(*, user: User, reference: str, with_timeline: bool = True) -> Case:
+    """One case the user may see, or NotFound (also when it exists but is someone else's);
+    without its timeline and messages when the caller shows neither."""
+    case = (
+        case_queryset(user=user, with_timeline=with_timeline)
+        .filter(reference=reference.strip().upper())
+        .first()
+    )
     if case is None:
         raise NotFound(f"Sagen {reference} findes ikke.")
     return case
@@ -768,3 +779,8 @@ def open_cases_by_service_type(service_type_ids: Sequence[int]) -> dict[int, int
         .values_list("service_types", "n")
     )
     return {pk: counts.get(pk, 0) for pk in service_type_ids}
+
+
+def case_version(case: Case) -> int:
+    """The case's stored version now (its ETag in the API), in one small query."""
+    return Case.objects.filter(pk=case.pk).values_list("version", flat=True).get()

@@ -44,6 +44,17 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class StaleVersion(Conflict):
+    """The row is no longer the version the person (or integration) saw: someone else saved
+    in between, and nothing was written. ``current`` is the version now stored."""
+
+    code = "stale_version"
+
+    def __init__(self, message: str, *, current: int, errors: dict[str, str] | None = None):
+        super().__init__(message, errors=errors)
+        self.current = current
+
+
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"

@@ -95,6 +95,10 @@ EXEMPT: dict[str, str] = {
     "api-v1:list_service_types": "the public catalogue; no personal data",
     "api-v1:add_working_days": "calendar arithmetic; no personal data",
     "api-v1:public_stats": "the public page's aggregates; no personal data",
+    "api-v1:list_webhooks": "the token's own webhook subscriptions; no personal data",
+    "api-v1:get_webhook": "one of the token's own webhook subscriptions; no personal data",
+    "api-v1:list_webhook_deliveries": "delivery states of the token's own webhook (event ids, "
+    "HTTP status, errors); no case data",
 }
 
 

@@ -17,6 +17,7 @@ from erhvervskontakt.cases.models import (
     Task,
 )
 from erhvervskontakt.common.tests.files import pdf_bytes, png_bytes
+from erhvervskontakt.integrations.models import WebhookSubscription
 
 # Small real files, shared with the other suites (checked by content, not by name).
 PDF_BYTES = pdf_bytes()
@@ -81,6 +82,7 @@ def counts() -> dict[str, int]:
         "documents": Document.objects.count(),
         "businesses": Business.objects.count(),
         "idempotency_keys": IdempotencyKey.objects.count(),
+        "webhook_subscriptions": WebhookSubscription.objects.count(),
     }
 
 

@@ -175,7 +175,7 @@ def test_business_user_filtering_on_another_cvr_sees_nothing(
 
     page = http(owner).get("/cases", params={"cvr": other_business.cvr}).json()
 
-    assert page == {"items": [], "count": 0}
+    assert page == {"items": [], "count": 0, "count_exact": True, "next": None}
 
 
 # --- filters ----------------------------------------------------------------------------------

@@ -116,7 +116,12 @@ def test_business_user_whose_membership_ended_no_longer_sees_the_case(http, owne
     Membership.objects.filter(user=owner).update(active=False)
 
     assert_error(client.get(f"/cases/{case.reference}"), 404)
-    assert client.get("/cases").json() == {"items": [], "count": 0}
+    assert client.get("/cases").json() == {
+        "items": [],
+        "count": 0,
+        "count_exact": True,
+        "next": None,
+    }
 
 
 def test_business_user_sees_its_own_business_with_its_coordinator(http, owner, business, make_case):
@@ -187,6 +192,15 @@ ENDPOINTS: dict[str, tuple[str, str, str, dict[str, Any], bool]] = {
     ),
     "close": ("answered", "POST", "/cases/{ref}/close", {"json": {}}, True),
     "withdraw": ("in_progress", "POST", "/cases/{ref}/withdraw", {"json": {}}, True),
+    "events": ("in_progress", "GET", "/events", {}, False),
+    "webhooks": ("received", "GET", "/webhooks", {}, False),
+    "subscribe": (
+        "received",
+        "POST",
+        "/webhooks",
+        {"json": {"name": "ESDH", "url": "https://fagsystem.example/hook"}},
+        True,
+    ),
 }
 
 # The case is an outdoor-serving case (a Vej task): Bodil, a caseworker in Byggeri, does not
@@ -203,6 +217,10 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "decision": (401, 403, 404, 200, 404, 200),
     "close": (401, 403, 404, 200, 404, 200),
     "withdraw": (401, 200, 404, 200, 404, 200),
+    # The feed is every persona's own (scoped); webhooks are for staff only.
+    "events": (401, 200, 200, 200, 200, 200),
+    "webhooks": (401, 403, 403, 200, 200, 200),
+    "subscribe": (401, 403, 403, 201, 201, 201),
 }
 
 MATRIX = [

@@ -134,3 +134,46 @@ def test_case_detail_runs_the_same_queries_however_many_cases_and_events_there_a
     assert len(shown["timeline"]) > events_before
     assert many == one
     assert one <= MAX_QUERIES
+
+
+# --- the work on a case (issue 18): each list costs the same for 1 row as for 25 ------------
+
+
+def _case_work_lists(case: Case, business) -> list[str]:
+    task = Task.objects.filter(case=case).order_by("id").first()
+    assert task is not None
+    return [
+        f"/api/v1/cases/{case.reference}/messages",
+        f"/api/v1/cases/{case.reference}/deliverables",
+        f"/api/v1/cases/{case.reference}/tasks",
+        f"/api/v1/cases/{case.reference}/documents",
+        f"/api/v1/tasks?department={task.department.code}",
+        "/api/v1/tasks",
+        "/api/v1/businesses",
+    ]
+
+
+@pytest.mark.parametrize("persona", ["karen", "owner"])
+def test_case_work_lists_run_the_same_queries_for_one_row_as_for_many(
+    request, client, token_for, owner, karen, business, catalogue, persona
+):
+    from erhvervskontakt.businesses.tests.factories import BusinessFactory
+    from erhvervskontakt.cases.services.messages import case_message_post
+
+    user = request.getfixturevalue(persona)
+    case = _rich_case(owner, karen, business)
+    case_message_post(case=case, actor=owner, body="Første besked")
+    urls = _case_work_lists(case, business)
+    if persona == "owner":  # a business has no task list across cases
+        urls = [u for u in urls if not u.startswith("/api/v1/tasks")]
+    before = {url: _measure(client, token_for, user, url)[0] for url in urls}
+
+    for n in range(24):
+        _rich_case(owner, karen, business)
+        case_message_post(case=case, actor=karen, body=f"Besked {n}")
+        BusinessFactory()
+    _grow(case, owner)
+    after = {url: _measure(client, token_for, user, url)[0] for url in urls}
+
+    assert after == before
+    assert max(before.values()) <= MAX_QUERIES

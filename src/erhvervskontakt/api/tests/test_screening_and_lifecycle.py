@@ -57,6 +57,7 @@ def test_inquiry_goes_from_intake_through_screening_and_material_to_answer_and_c
     ]
     assert screened["tasks"] == [
         {
+            "id": Task.objects.get(case__reference=screened["reference"]).pk,
             "department": "byggeri",
             "service_type": "byggetilladelse-erhverv",
             "service_types": ["byggetilladelse-erhverv"],
@@ -243,10 +244,13 @@ def test_business_user_supplies_its_missing_answer_and_the_case_resumes(http, ow
         "business": "delivered",
         "municipality": "pending",
     }
-    assert ("status_changed", "Ejer") in [(e["kind"], e["actor"]) for e in resumed["timeline"]]
+    # The business reads its own history, as from GET (never the staff's log).
+    assert resumed["timeline"] == http(owner).get(f"/cases/{case.reference}").json()["timeline"]
+    assert all(e["text"] for e in resumed["timeline"])
+    assert ("answer_added", "Ejer") in [(e["kind"], e["actor"]) for e in resumed["timeline"]]
 
 
-def test_changing_an_answer_is_recorded_in_the_timeline(http, owner, make_case):
+def test_changing_an_answer_is_recorded_in_the_timeline(http, owner, karen, make_case):
     case = make_case(CaseStatus.IN_PROGRESS)
 
     changed = (
@@ -255,7 +259,9 @@ def test_changing_an_answer_is_recorded_in_the_timeline(http, owner, make_case):
 
     assert changed["answers"] == {"areal": 30}
     assert changed["timeline"][-1]["kind"] == "answer_changed"
-    assert changed["timeline"][-1]["text"] == "Svar på »Areal i m²« ændret fra 12 til 30."
+    assert changed["timeline"][-1]["text"] == "Vi har modtaget jeres ændrede svar: Areal i m²."
+    staff_view = http(karen).get(f"/cases/{case.reference}").json()
+    assert staff_view["timeline"][-1]["text"] == "Svar på »Areal i m²« ændret fra 12 til 30."
 
 
 @pytest.mark.parametrize(
@@ -405,7 +411,9 @@ def test_decision_answers_the_case_and_delivers_the_municipality_promises(http, 
     assert Task.objects.get(case=case).status == Task.Status.DONE
 
 
-def test_business_user_withdraws_its_own_case_and_open_promises_are_waived(http, owner, make_case):
+def test_business_user_withdraws_its_own_case_and_open_promises_are_waived(
+    http, owner, karen, make_case
+):
     case = make_case(CaseStatus.AWAITING_BUSINESS)
 
     response = http(owner).post(f"/cases/{case.reference}/withdraw", json={"reason": "Droppet."})
@@ -415,9 +423,12 @@ def test_business_user_withdraws_its_own_case_and_open_promises_are_waived(http,
     assert withdrawn["status"] == "withdrawn"
     assert {d["status"] for d in withdrawn["deliverables"]} == {"waived"}
     assert [t["status"] for t in withdrawn["tasks"]] == ["cancelled"]
-    assert withdrawn["timeline"][-1]["text"] == (
-        "Status: Afventer virksomheden → Trukket tilbage. Trukket tilbage. Droppet."
-    )
+    # The answer to a business is its own history, not the staff's log (which was shown
+    # here before issue 18: the write answers now read the case as the caller may see it).
+    assert withdrawn["timeline"][-1]["text"] == "Henvendelsen er trukket tilbage."
+    assert "Droppet." not in str(withdrawn["timeline"])
+    staff_log = http(karen).get(f"/cases/{case.reference}").json()["timeline"][-1]["text"]
+    assert staff_log == "Status: Afventer virksomheden → Trukket tilbage. Trukket tilbage. Droppet."
 
 
 def test_withdraw_and_close_accept_an_empty_body(http, owner, karen, make_case):

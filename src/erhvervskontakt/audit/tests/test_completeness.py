@@ -225,6 +225,48 @@ API: dict[str, tuple[Callable[[dict[str, Any]], str], Expect]] = {
         lambda w: "/api/v1/stats/accuracy",
         Expect("api_read", "statistics", "list"),
     ),
+    # The work on a case (issue 18).
+    "api-v1:list_messages": (
+        lambda w: f"/api/v1/cases/{w['case'].reference}/messages",
+        Expect("api_read", "case_handling", "case"),
+    ),
+    "api-v1:list_deliverables": (
+        lambda w: f"/api/v1/cases/{w['case'].reference}/deliverables",
+        Expect("api_read", "case_handling", "case"),
+    ),
+    "api-v1:list_case_tasks": (
+        lambda w: f"/api/v1/cases/{w['case'].reference}/tasks",
+        Expect("api_read", "case_handling", "case"),
+    ),
+    # GET and POST share the path and its URL name.
+    "api-v1:case_documents": (
+        lambda w: f"/api/v1/cases/{w['case'].reference}/documents",
+        Expect("api_read", "case_handling", "case"),
+    ),
+    "api-v1:download_document": (
+        lambda w: f"/api/v1/cases/{w['case'].reference}/documents/{w['document'].pk}",
+        Expect("document", "case_handling", "case"),
+    ),
+    "api-v1:list_tasks": (
+        lambda w: "/api/v1/tasks?status=open&limit=5",
+        Expect("api_read", "case_handling", "list", "limit=5&status=open"),
+    ),
+    "api-v1:get_task": (
+        lambda w: f"/api/v1/tasks/{w['case'].tasks.order_by('id').first().pk}",
+        Expect("api_read", "case_handling", "case"),
+    ),
+    "api-v1:list_businesses": (
+        lambda w: "/api/v1/businesses?name=Fynsk",
+        Expect("search", "case_handling", "list", "name=Fynsk"),
+    ),
+    "api-v1:get_contact_person": (
+        lambda w: f"/api/v1/businesses/{w['case'].business.cvr}/contact-person",
+        Expect("api_read", "case_handling", "business"),
+    ),
+    "api-v1:list_events": (
+        lambda w: "/api/v1/events?limit=5&kind=received",
+        Expect("api_read", "case_handling", "list", "kind=received&limit=5"),
+    ),
 }
 
 

@@ -19,10 +19,10 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Membership
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import (
-    Conflict,
     Forbidden,
     IllegalTransition,
     NotFound,
+    StaleVersion,
     ValidationFailed,
 )
 
@@ -205,8 +205,8 @@ def _move_municipality_deliverables(case: Case, before: dt.date, after: dt.date)
 # --- workbench ---------------------------------------------------------------------------
 #
 # Staff edits from the workbench. Each takes the ``expected_version`` of the case (or task)
-# the person saw: when someone else saved in between, the change is refused with Conflict
-# and nothing is written, so the second of two concurrent edits never silently wins.
+# the person saw: when someone else saved in between, the change is refused with
+# StaleVersion (a Conflict) and nothing is written, so the second of two concurrent edits never silently wins.
 
 STALE_CASE = (
     "Sagen er ændret af en anden, siden du åbnede den – genindlæs siden og prøv igen. "
@@ -219,7 +219,7 @@ MAX_REASON = 500
 def _expect_version(case: Case, expected_version: int | None) -> None:
     """Refuse when the (locked) case is no longer the version the user saw."""
     if expected_version is not None and case.version != expected_version:
-        raise Conflict(STALE_CASE, errors={"version": STALE_CASE})
+        raise StaleVersion(STALE_CASE, current=case.version, errors={"version": STALE_CASE})
 
 
 def _clean_reason(reason: object, *, required: bool = True) -> str:

@@ -17,7 +17,12 @@ from django.utils.translation import gettext_noop
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common import clock
-from erhvervskontakt.common.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
+from erhvervskontakt.common.errors import (
+    Forbidden,
+    IllegalTransition,
+    StaleVersion,
+    ValidationFailed,
+)
 
 from .. import rules
 from ..models import Case, Deliverable, Document, Event, Task
@@ -43,7 +48,7 @@ def _lock_task(task: Task, expected_version: int | None) -> tuple[Case, Task]:
         .get(pk=task.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise Conflict(STALE_TASK, errors={"version": STALE_TASK})
+        raise StaleVersion(STALE_TASK, current=locked.version, errors={"version": STALE_TASK})
     return case, locked
 
 

@@ -18,7 +18,12 @@ from erhvervskontakt.businesses.models import BusinessEvent, ProductionUnit
 from erhvervskontakt.cases.models import Case, Event
 from erhvervskontakt.cases.services.core import business_line
 from erhvervskontakt.common import clock
-from erhvervskontakt.common.errors import Conflict, Forbidden, IllegalTransition, ValidationFailed
+from erhvervskontakt.common.errors import (
+    Forbidden,
+    IllegalTransition,
+    StaleVersion,
+    ValidationFailed,
+)
 
 from .. import selectors
 from ..models import Visit, VisitSlot
@@ -96,7 +101,7 @@ def _lock_visit(visit: Visit, expected_version: int | None = None) -> Visit:
         .get(pk=visit.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        raise Conflict(STALE_VISIT, errors={"version": STALE_VISIT})
+        raise StaleVersion(STALE_VISIT, current=locked.version, errors={"version": STALE_VISIT})
     return locked
 
 

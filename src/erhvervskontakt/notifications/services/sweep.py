@@ -23,6 +23,7 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.identity.services.login_log import login_log_prune
 from erhvervskontakt.inspections import selectors as inspection_selectors
 from erhvervskontakt.inspections.models import Visit
+from erhvervskontakt.integrations.services import webhooks_sweep
 from erhvervskontakt.surveys.models import Occasion
 from erhvervskontakt.surveys.services import invitation_create
 
@@ -68,6 +69,7 @@ class SweepReport:
     anonymised: int = 0  # cases the daily retention run anonymised
     reads_pruned: int = 0  # personal-data reads past their 6 months (audit)
     logins_pruned: int = 0  # login-log lines past their 180 days (identity)
+    webhooks_recorded: int = 0  # webhook deliveries recorded from the feed (integrations)
 
     def as_dict(self) -> dict[str, int]:
         return {**self.recorded, "queued": self.queued, "anonymised": self.anonymised}
@@ -334,7 +336,7 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
     business within 2 months, published within 4), survey invitations, and (from
     ``NOTIFICATIONS_DIGEST_HOUR``) each coordinator's digest. Every time: the receipts of the
     last day's cases whose recording was lost (``RECEIPT_CATCH_UP``), the queueing of what
-    waits, the pruning of personal-data reads past their 6 months, and (once a day, when
+    waits, the webhooks' recording and queueing (``integrations``), the pruning of personal-data reads past their 6 months, and (once a day, when
     switched on) retention. Safe to run at any time, twice, or in two processes at once:
     recording is insert-or-ignore, and each recorded e-mail commits on its own, so a sweep
     killed half-way leaves nothing half-done for the next one.
@@ -361,6 +363,12 @@ def sweep(*, now: dt.datetime | None = None) -> SweepReport:
         for notification in case_event_notify(kind="received", case_id=case_id):
             report.recorded[notification.kind] += 1
     report.queued = notifications_queue_due(now=now)
+    # The webhooks (integrations): the settled events of every subscription recorded, and
+    # what is due queued. After the e-mails, and on its own: a failure never holds them back.
+    try:
+        report.webhooks_recorded = webhooks_sweep(now=now).recorded
+    except Exception:
+        logger.exception("Recording the webhooks failed; the next sweep tries again")
     report.reads_pruned = personal_data_reads_prune(now=now)
     report.logins_pruned = login_log_prune(now=now)
     # Retention, once a day when the administrator switched it on (cases.services.retention);

@@ -14,7 +14,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from erhvervskontakt.accounts.models import User
+from erhvervskontakt.accounts.models import ApiScope, User
 from erhvervskontakt.accounts.services import api_token_create
 from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.businesses.models import Business, ProductionUnit
@@ -183,7 +183,12 @@ def world_fixture(
         "head_of_unit": head,
         "administrator": admin_user,
     }
-    tokens = {name: api_token_create(user=user)[1] for name, user in users.items() if user}
+    # Every scope: the matrix is about each persona's rights (scopes: api/tests/test_scopes.py).
+    tokens = {
+        name: api_token_create(user=user, scopes=ApiScope.values)[1]
+        for name, user in users.items()
+        if user
+    }
     return World(
         users=users,
         business_a=business,

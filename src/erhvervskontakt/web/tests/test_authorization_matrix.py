@@ -34,6 +34,7 @@ test asks for its entry to be removed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -167,6 +168,8 @@ class Probe:
     data: Callable[[World], dict[str, Any]] | None = None
     label: str = ""
     json: bool = False  # API: the body as JSON (else multipart)
+    patch: Expect | None = None  # API only: a PATCH with ``data`` as JSON
+    put: Expect | None = None  # API only: a PUT with ``data`` as JSON
 
 
 def u(name: str, **kwargs: Callable[[World], Any]) -> Url:
@@ -183,6 +186,24 @@ REF_D: dict[str, Callable[[World], Any]] = {"reference": lambda w: w.answered.re
 REF_V: dict[str, Callable[[World], Any]] = {"reference": lambda w: w.visit.case.reference}
 VISIT: dict[str, Callable[[World], Any]] = {"visit_id": lambda w: w.visit.pk}
 GET_ONLY_STAFF = staff(NOT_ALLOWED)
+
+
+def _webhook(w: World) -> int:
+    """The coordinator's webhook subscription (made once, the first time a row asks)."""
+    from erhvervskontakt.integrations.models import WebhookSubscription
+    from erhvervskontakt.integrations.services import webhook_subscription_create
+
+    owner = w.users["coordinator"]
+    found = WebhookSubscription.objects.filter(owner=owner).first()
+    if found is None:
+        found = webhook_subscription_create(
+            owner=owner, name="Matrix", url="https://fagsystem.example/hook"
+        ).subscription
+    return found.pk
+
+
+# A webhook subscription's own operations: its owner (the coordinator) only.
+WEBHOOK_OWNER = api(FORBIDDEN, other=FORBIDDEN, staff_ok=NOT_FOUND, coordinator=OK)
 
 ROWS: dict[str, list[Probe]] = {
     "healthz": [Probe(lit("/healthz"), get=everyone(OK), post=everyone(NOT_ALLOWED))],
@@ -618,6 +639,123 @@ API_ROWS: dict[str, list[Probe]] = {
     "GET /api/v1/businesses/{cvr}": [
         Probe(lambda w: f"/api/v1/businesses/{w.business_a.cvr}", get=api())
     ],
+    # The work on a case (issue 18): the same services as the pages, so the same rules. A
+    # caseworker of another department does not see case A (404); the plan and the task
+    # are staff's to change, a business delivers its own lines and writes messages.
+    "GET /api/v1/cases/{reference}/messages": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/messages",
+            get=api(caseworker_y=NOT_FOUND),
+        )
+    ],
+    "POST /api/v1/cases/{reference}/messages": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/messages",
+            post=api(caseworker_y=NOT_FOUND),
+            json=True,
+            data=lambda w: {"body": "Hvornår kommer svaret?"},
+        )
+    ],
+    "GET /api/v1/cases/{reference}/deliverables": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/deliverables",
+            get=api(caseworker_y=NOT_FOUND),
+        )
+    ],
+    "POST /api/v1/cases/{reference}/deliverables": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/deliverables",
+            post=api(FORBIDDEN, caseworker_y=NOT_FOUND),
+            json=True,
+            data=lambda w: {"party": "business", "title": "Brandplan", "due_date": "2027-01-15"},
+        )
+    ],
+    "PATCH /api/v1/cases/{reference}/deliverables/{deliverable_id}": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/deliverables/{w.deliverable.pk}",
+            patch=api(FORBIDDEN, staff_ok=PASSED, caseworker_y=NOT_FOUND),
+            data=lambda w: {"due_date": "2027-01-20", "reason": "Aftalt med virksomheden."},
+        )
+    ],
+    "POST /api/v1/cases/{reference}/deliverables/{deliverable_id}/waive": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/deliverables/{w.deliverable.pk}/waive",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_y=NOT_FOUND),
+            json=True,
+            data=lambda w: {"reason": "Ikke nødvendig."},
+        )
+    ],
+    "POST /api/v1/cases/{reference}/deliverables/{deliverable_id}/delivered": [
+        Probe(
+            lambda w: (
+                f"/api/v1/cases/{w.case_a.reference}/deliverables/{w.deliverable.pk}/delivered"
+            ),
+            # Case A's line is the municipality's: the business may not mark it (403); for
+            # staff it is past the access check.
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_y=NOT_FOUND),
+            json=True,
+            data=lambda w: {"note": "Sendt."},
+        )
+    ],
+    "GET /api/v1/cases/{reference}/tasks": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/tasks",
+            get=api(caseworker_y=NOT_FOUND),
+        )
+    ],
+    "GET /api/v1/tasks": [Probe(lit("/api/v1/tasks"), get=api(FORBIDDEN, other=FORBIDDEN))],
+    "GET /api/v1/tasks/{task_id}": [
+        Probe(
+            lambda w: f"/api/v1/tasks/{w.task.pk}",
+            get=api(FORBIDDEN, caseworker_y=NOT_FOUND),
+        )
+    ],
+    "POST /api/v1/tasks/{task_id}/claim": [
+        Probe(
+            lambda w: f"/api/v1/tasks/{w.task.pk}/claim",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_y=NOT_FOUND),
+        )
+    ],
+    "POST /api/v1/tasks/{task_id}/assign": [
+        Probe(
+            lambda w: f"/api/v1/tasks/{w.task.pk}/assign",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_y=NOT_FOUND),
+            json=True,
+            data=lambda w: {"assignee": "bodil"},
+        )
+    ],
+    "POST /api/v1/tasks/{task_id}/done": [
+        Probe(
+            lambda w: f"/api/v1/tasks/{w.task.pk}/done",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_y=NOT_FOUND),
+            json=True,
+            data=lambda w: {"result": "Godkendt."},
+        )
+    ],
+    "GET /api/v1/cases/{reference}/documents": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/documents",
+            get=api(caseworker_y=NOT_FOUND),
+        )
+    ],
+    "GET /api/v1/cases/{reference}/documents/{document_id}": [
+        Probe(
+            lambda w: f"/api/v1/cases/{w.case_a.reference}/documents/{w.document.pk}",
+            get=api(caseworker_y=NOT_FOUND),
+        )
+    ],
+    "GET /api/v1/businesses": [Probe(lit("/api/v1/businesses"), get=api(OK, other=OK))],
+    "GET /api/v1/businesses/{cvr}/contact-person": [
+        Probe(lambda w: f"/api/v1/businesses/{w.business_a.cvr}/contact-person", get=api())
+    ],
+    # Changing the fixed contact person is a coordinator's (as on the business page).
+    "PUT /api/v1/businesses/{cvr}/contact-person": [
+        Probe(
+            lambda w: f"/api/v1/businesses/{w.business_a.cvr}/contact-person",
+            put=api(FORBIDDEN, caseworker_x=FORBIDDEN, caseworker_y=FORBIDDEN),
+            data=lambda w: {"coordinator": "karen", "reason": "Fast kontakt."},
+        )
+    ],
     # The figures: the dashboard's for every staff member (as its page), none for a business;
     # the public page's for everyone.
     "GET /api/v1/stats/promises": [
@@ -628,6 +766,34 @@ API_ROWS: dict[str, list[Probe]] = {
     ],
     "GET /api/v1/stats/processing-times": [
         Probe(lit("/api/v1/stats/processing-times"), get=everyone(OK))
+    ],
+    # The feed is everyone's own (scoped like every read); webhooks are staff's, each
+    # subscription its owner's (the coordinator's here): another staff member gets 404.
+    "GET /api/v1/events": [Probe(lit("/api/v1/events"), get=api(OK, other=OK))],
+    "GET /api/v1/webhooks": [Probe(lit("/api/v1/webhooks"), get=api(FORBIDDEN, other=FORBIDDEN))],
+    "POST /api/v1/webhooks": [
+        Probe(
+            lit("/api/v1/webhooks"),
+            post=api(FORBIDDEN, other=FORBIDDEN),
+            data=lambda w: {"name": "ESDH", "url": "https://fagsystem.example/hook"},
+            json=True,
+        )
+    ],
+    "GET /api/v1/webhooks/{subscription_id}": [
+        Probe(lambda w: f"/api/v1/webhooks/{_webhook(w)}", get=WEBHOOK_OWNER)
+    ],
+    "PATCH /api/v1/webhooks/{subscription_id}": [
+        Probe(
+            lambda w: f"/api/v1/webhooks/{_webhook(w)}",
+            patch=WEBHOOK_OWNER,
+            data=lambda w: {"status": "paused"},
+        )
+    ],
+    "POST /api/v1/webhooks/{subscription_id}/deactivate": [
+        Probe(lambda w: f"/api/v1/webhooks/{_webhook(w)}/deactivate", post=WEBHOOK_OWNER)
+    ],
+    "GET /api/v1/webhooks/{subscription_id}/deliveries": [
+        Probe(lambda w: f"/api/v1/webhooks/{_webhook(w)}/deliveries", get=WEBHOOK_OWNER)
     ],
 }
 
@@ -756,7 +922,12 @@ def _api_cells(tally: Tally, world: World, persona: str) -> None:
     for row, probes in API_ROWS.items():
         for probe in probes:
             url = probe.url(world)
-            for method, expect in (("GET", probe.get), ("POST", probe.post)):
+            for method, expect in (
+                ("GET", probe.get),
+                ("POST", probe.post),
+                ("PATCH", probe.patch),
+                ("PUT", probe.put),
+            ):
                 if expect is None:
                     continue
 
@@ -767,6 +938,11 @@ def _api_cells(tally: Tally, world: World, persona: str) -> None:
                     if method == "GET":
                         return client.get(url, **headers)
                     data = probe.data(world) if probe.data else {}
+                    if method in ("PATCH", "PUT"):
+                        send_as = client.patch if method == "PATCH" else client.put
+                        return send_as(
+                            url, json.dumps(data), content_type="application/json", **headers
+                        )
                     if probe.json:
                         return client.post(
                             url, json.dumps(data), content_type="application/json", **headers
@@ -907,11 +1083,14 @@ def _route_keys() -> set[str]:
 
 
 def _api_route_names(schema: dict[str, Any]) -> set[str]:
-    """The URL pattern names behind the OpenAPI operations (``api-v1:get_case``)."""
+    """The routes behind the OpenAPI operations (``api-v1:get_case``): every pattern of the
+    path, by its key (ninja makes one per operation when a path has several methods)."""
     names = set()
+    routes = [r for r in url_routes() if r.name and r.name.startswith("api-v1:")]
     for _method, path in api_operations(schema):
         sample = path.replace("{", "").replace("}", "")
         names.add(resolve(sample).view_name)
+        names.update(r.key for r in routes if re.fullmatch(r.regex, sample.lstrip("/")))
     return names
 
 
