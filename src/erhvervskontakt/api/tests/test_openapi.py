@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -89,3 +91,18 @@ def test_interactive_docs_page_answers(http):
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/html")
     assert "openapi.json" in response.text
+
+
+def test_openapi_document_has_no_key_twice(http):
+    """A key written twice (``200`` beside ``"200"``) is valid to Python's json but breaks
+    YAML-minded readers such as Swagger UI ("duplicated mapping key")."""
+    twice: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in items]
+        twice.extend(k for k in set(keys) if keys.count(k) > 1)
+        return dict(items)
+
+    json.loads(http(None).get("/openapi.json").text, object_pairs_hook=pairs)
+
+    assert twice == []
