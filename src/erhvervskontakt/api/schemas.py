@@ -77,6 +77,7 @@ Reference = Annotated[
     AfterValidator(_storable),
 ]
 
+TaskStatusCode = Literal["open", "in_progress", "done", "cancelled"]
 CaseStatusCode = Literal[
     "received", "in_progress", "awaiting_business", "answered", "closed", "withdrawn"
 ]
@@ -210,7 +211,7 @@ class TaskOut(Schema):
     department: str
     service_type: str | None
     service_types: list[str]
-    status: Literal["open", "in_progress", "done", "cancelled"]
+    status: TaskStatusCode
     assignee: str | None
 
 
@@ -540,9 +541,6 @@ class TaskDetailOut(TaskOut):
     due: dt.date | None = Field(description="The department's own answer date.")
     done_at: dt.datetime | None
     result: str | None = Field(description="The department's result (staff only).")
-
-
-TaskStatusCode = Literal["open", "in_progress", "done", "cancelled"]
 
 
 class TaskPageOut(Schema):

@@ -18,13 +18,11 @@ from typing import Any, Generic, TypeVar
 from django.db.models import Prefetch, Q, QuerySet
 
 from erhvervskontakt.accounts.models import User
-from erhvervskontakt.businesses.cvr import normalise_cvr
 from erhvervskontakt.catalogue.models import ServiceType
-from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Forbidden, ValidationFailed
 
-from .models import Case, CaseStatus, Message, Task, sees_every_case
-from .selectors import case_queryset, with_task_due
+from .models import Case, Message, Task, sees_every_case
+from .selectors import case_queryset, filtered_cases, with_task_due
 
 COUNT_CAP = 10_000
 
@@ -67,20 +65,13 @@ def case_page(
 ) -> KeysetPage[Case]:
     """The user's visible cases newest first (``received_at``, then id, both descending),
     after the case ``after`` when given (keyset) or from ``offset`` (small pages)."""
-    queryset = case_queryset(user=user, with_timeline=False)
-    if status:
-        if status not in CaseStatus.values:
-            raise ValidationFailed.field(
-                "status", f"Ukendt status; brug en af: {', '.join(CaseStatus.values)}."
-            )
-        queryset = queryset.filter(status=status)
-    if cvr:
-        queryset = queryset.filter(business__cvr=normalise_cvr(cvr))
-    if coordinator:
-        queryset = queryset.filter(coordinator__username=coordinator)
-    if overdue is not None:
-        late = Case.objects.overdue(clock.today()).values("pk")
-        queryset = queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)
+    queryset = filtered_cases(
+        case_queryset(user=user, with_timeline=False),
+        status=status,
+        cvr=cvr,
+        coordinator=coordinator,
+        overdue=overdue,
+    )
     total, exact = capped_count(queryset) if count else (None, True)
     ordered = queryset.order_by("-received_at", "-id")
     if after is not None:

@@ -120,22 +120,20 @@ class CasePage:
     count: int
 
 
-def case_list(
+def filtered_cases(
+    queryset: QuerySet[Case],
     *,
-    user: User,
     status: str | None = None,
     cvr: str | None = None,
     coordinator: str | None = None,
     overdue: bool | None = None,
-    limit: int = 50,
-    offset: int = 0,
     is_open: bool | None = None,
-) -> CasePage:
-    """A page of the user's visible cases, newest first, with the total count.
+) -> QuerySet[Case]:
+    """The case lists' filters (the API's and the portal's): a status (checked), a CVR number
+    (normalised), a coordinator's user name, overdue or not, open or ended.
 
     ``is_open`` keeps only open cases (True) or only answered, closed and withdrawn (False).
     """
-    queryset = case_queryset(user=user, with_timeline=False)
     if is_open is not None:
         queryset = (
             queryset.filter(status__in=OPEN_STATUSES)
@@ -155,6 +153,30 @@ def case_list(
     if overdue is not None:
         late = Case.objects.overdue(clock.today()).values("pk")
         queryset = queryset.filter(pk__in=late) if overdue else queryset.exclude(pk__in=late)
+    return queryset
+
+
+def case_list(
+    *,
+    user: User,
+    status: str | None = None,
+    cvr: str | None = None,
+    coordinator: str | None = None,
+    overdue: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    is_open: bool | None = None,
+) -> CasePage:
+    """A page of the user's visible cases, newest first, with the total count (exact: for
+    small lists; the API pages with ``cases.keyset.case_page``)."""
+    queryset = filtered_cases(
+        case_queryset(user=user, with_timeline=False),
+        status=status,
+        cvr=cvr,
+        coordinator=coordinator,
+        overdue=overdue,
+        is_open=is_open,
+    )
     count = queryset.count()
     items = list(queryset.order_by("-received_at", "-id")[offset : offset + limit])
     return CasePage(items=items, count=count)
