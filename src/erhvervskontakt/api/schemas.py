@@ -581,3 +581,161 @@ class BusinessPageOut(Schema):
 class ContactPersonIn(Strict):
     coordinator: Annotated[str, Field(max_length=150, pattern=USERNAME_PATTERN, min_length=1)]
     reason: str = Field("", max_length=500, pattern=NO_NUL)
+
+
+# --- inspection visits (issue 18) ------------------------------------------------------------
+
+VisitStatusCode = Literal[
+    "planned", "offered", "booked", "visited", "reported", "published", "cancelled"
+]
+VisitStateCode = Literal["open", "report_due", "unpublished", "all"]
+InspectionKindCode = Literal["basic", "prioritised", "start_up", "unplanned", "campaign"]
+PNumber = Annotated[
+    str, Field(pattern=r"^[0-9]{10}$", description="Produktionsenhedens P-nummer (10 cifre).")
+]
+Moment = Annotated[dt.datetime, AfterValidator(_in_utc)]
+
+
+class UnitOut(Schema):
+    p_number: str
+    name: str
+    address: str
+
+
+class InspectorOut(Schema):
+    name: str
+    title: str
+    email: str
+    phone: str
+
+
+class VisitSlotOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: Literal["offered", "chosen", "withdrawn"]
+
+
+class FindingOut(Schema):
+    id: int
+    kind: Literal["observation", "advice", "agreement"]
+    text: str
+    deliverable: int | None = Field(
+        description="An agreed solution's line in the delivery plan (the business's side)."
+    )
+    due_date: dt.date | None
+    created_at: dt.datetime
+
+
+class EnforcementOut(Schema):
+    id: int
+    kind: Literal["order", "ban", "warning"]
+    text: str
+    legal_basis: str
+    deadline: dt.date | None
+    issued_on: dt.date
+
+
+class VisitReportOut(Schema):
+    self_monitoring: str = Field(description="The conclusion on the unit's self-monitoring.")
+    follows_up: bool | None = Field(
+        description="Whether the unit followed up earlier enforcement and agreements."
+    )
+    conclusion: str
+
+
+class VisitOut(Schema):
+    id: int
+    version: int = Field(description="The visit's version: its ETag, for If-Match.")
+    case: str = Field(description="The visit's case (a case of the business).")
+    business: BusinessRef
+    unit: UnitOut
+    kind: InspectionKindCode
+    physical: bool
+    status: VisitStatusCode
+    focus: str = Field(description="What the inspection will look at (the business sees it).")
+    inspector: InspectorOut
+    visit_at: dt.datetime | None = Field(description="The agreed (or fixed) time.")
+    slots: list[VisitSlotOut] = Field(
+        description="The times offered (a business sees those it may still choose and the one "
+        "chosen; staff every time ever offered)."
+    )
+    visited_on: dt.date | None
+    report_due: dt.date | None = Field(description="The report to the business by (2 months).")
+    publish_due: dt.date | None = Field(description="Its publication by (4 months).")
+    report_sent_on: dt.date | None
+    published_on: dt.date | None
+    report: VisitReportOut | None = Field(
+        description="The report's fields (staff; a business once the report is sent)."
+    )
+    report_download: str | None = Field(description="The sent report (PDF), or null.")
+    findings: list[FindingOut] = Field(description="After the visit.")
+    enforcements: list[EnforcementOut] = Field(description="After the visit.")
+    plan_item: int | None = Field(description="The annual plan's item (staff; else null).")
+
+
+class VisitPageOut(Schema):
+    items: list[VisitOut]
+    next: str | None
+
+
+class VisitIn(Strict):
+    p_number: PNumber
+    kind: InspectionKindCode
+    focus: str = Field(min_length=1, max_length=5000, pattern=SOME_TEXT)
+    physical: bool = True
+    inspector: Username | None = Field(None, description="Default: the caller.")
+    plan_item: int | None = Field(None, ge=1, le=2**31 - 1)
+    contact_name: str = Field("", max_length=150, pattern=NO_NUL)
+    contact_email: str = Field("", max_length=254, pattern=NO_NUL)
+
+
+class SlotIn(Strict):
+    starts_at: Moment = Field(description="ISO 8601 with a time zone.")
+    ends_at: Moment
+
+
+class SlotsIn(Strict):
+    slots: list[SlotIn] = Field(min_length=1, max_length=8)
+
+
+class SlotChoiceIn(Strict):
+    slot: int = Field(ge=1, le=2**31 - 1, description="One of the offered slots' id.")
+
+
+class FixTimeIn(Strict):
+    at: Moment = Field(description="ISO 8601 with a time zone.")
+    reason: str = Field("", max_length=500, pattern=NO_NUL)
+
+
+class FocusIn(Strict):
+    focus: str = Field(min_length=1, max_length=5000, pattern=SOME_TEXT)
+
+
+class VisitedIn(Strict):
+    visited_on: CalendarDate
+    physical: bool = True
+
+
+class FindingIn(Strict):
+    kind: Literal["observation", "advice", "agreement"]
+    text: str = Field(min_length=1, max_length=2000, pattern=SOME_TEXT)
+    due_date: CalendarDate | None = Field(None, description="An agreed solution's deadline.")
+
+
+class EnforcementIn(Strict):
+    kind: Literal["order", "ban", "warning"]
+    text: str = Field(min_length=1, max_length=5000, pattern=SOME_TEXT)
+    legal_basis: str = Field(min_length=1, max_length=250, pattern=SOME_TEXT)
+    deadline: CalendarDate | None = None
+    issued_on: CalendarDate | None = Field(None, description="Default: today.")
+
+
+class VisitReportIn(Strict):
+    self_monitoring: str = Field("", max_length=10_000, pattern=NO_NUL)
+    follows_up: bool | None = None
+    conclusion: str = Field("", max_length=10_000, pattern=NO_NUL)
+
+
+class CancelVisitIn(Strict):
+    reason: str = Field(min_length=1, max_length=500, pattern=SOME_TEXT)

@@ -30,6 +30,7 @@ from .auth import (
 from .case_work import directory, work
 from .concurrency import etag
 from .routers import businesses, cases, public, stats
+from .visits import router as visits
 from .webhooks import router as webhooks
 
 logger = logging.getLogger("erhvervskontakt.api")
@@ -110,6 +111,7 @@ api.add_router("", cases)
 api.add_router("", businesses)
 api.add_router("", work)
 api.add_router("", directory)
+api.add_router("", visits)
 api.add_router("", stats)
 api.add_router("", webhooks)
 

@@ -465,8 +465,15 @@ class MyCases:
         self.newest_first = order == "received"
 
     def count(self) -> int:
+        return self._union().count()
+
+    def count_upto(self, limit: int) -> int:
+        """The count, read over at most ``limit`` rows (a capped count for long lists)."""
+        return self._union()[:limit].count()
+
+    def _union(self) -> QuerySet[Case, Any]:
         parts = [half.order_by().values("pk") for half in (self.coordinated, self.others)]
-        return parts[0].union(parts[1], all=True).count()
+        return parts[0].union(parts[1], all=True)
 
     def __len__(self) -> int:
         return self.count()

@@ -88,6 +88,15 @@ class UnitPage:
     frequency: str
 
 
+def unit_get(*, user: User, p_number: str, field: str = "p_number") -> ProductionUnit:
+    """A unit by P-number for staff who are to act on it (one query); ValidationFailed on
+    ``field`` when there is none (it is what the form or request named)."""
+    unit = _staff_units(user).select_related("business").filter(p_number=p_number).first()
+    if unit is None:
+        raise ValidationFailed.field(field, "Der er ingen produktionsenhed med det P-nummer.")
+    return unit
+
+
 def unit_page(*, user: User, p_number: str) -> UnitPage:
     """A unit with its register history, risk assessments and inspections (4 queries)."""
     unit = _staff_units(user).select_related("business").filter(p_number=p_number).first()
@@ -402,6 +411,29 @@ def visits_list(*, user: User, state: str = "open") -> QuerySet[Visit]:
     if state == "unpublished":
         return queryset.filter(status=Visit.Status.REPORTED).order_by("publish_due", "id")
     return queryset.order_by("-created_at", "-id")
+
+
+def visit_page(
+    *, user: User, state: str = "all", after: int | None = None, limit: int = 50
+) -> tuple[list[Visit], bool]:
+    """A keyset page of the visits the user sees, by id (the API's list; stable while
+    visits are added): staff see them by the case visibility rule, a business user its own.
+    ``state`` as in ``visits_list``. Four queries whatever the page's length (the visit with
+    its case, unit and inspector; its slots, findings and enforcements). Returns the rows
+    and whether there are more after them."""
+    if state not in VISIT_STATES:
+        raise ValidationFailed.field("state", "Vælg open, report_due, unpublished eller all.")
+    queryset = _visible_visits(user)
+    if state == "open":
+        queryset = queryset.filter(status__in=OPEN_VISIT_STATUSES)
+    elif state == "report_due":
+        queryset = queryset.filter(status=Visit.Status.VISITED)
+    elif state == "unpublished":
+        queryset = queryset.filter(status=Visit.Status.REPORTED)
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+    rows = list(_with_relations(queryset).order_by("id")[: limit + 1])
+    return rows[:limit], len(rows) > limit
 
 
 def unit_visits(*, unit: ProductionUnit) -> list[Visit]:

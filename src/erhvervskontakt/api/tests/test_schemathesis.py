@@ -92,6 +92,22 @@ DATA_DEPENDENT = {
     "POST /api/v1/tasks/{task_id}/assign",
     "POST /api/v1/tasks/{task_id}/done",
     "PUT /api/v1/businesses/{cvr}/contact-person",
+    # An inspection visit's steps depend on its state (times offered only before the visit,
+    # findings only after it, a slot that is still offered and in the future), and a new
+    # visit on a P-number in the register.
+    "GET /api/v1/visits",
+    "POST /api/v1/visits",
+    "PUT /api/v1/visits/{visit_id}/focus",
+    "POST /api/v1/visits/{visit_id}/slots",
+    "POST /api/v1/visits/{visit_id}/choice",
+    "POST /api/v1/visits/{visit_id}/time",
+    "POST /api/v1/visits/{visit_id}/cancel",
+    "POST /api/v1/visits/{visit_id}/visited",
+    "POST /api/v1/visits/{visit_id}/findings",
+    "POST /api/v1/visits/{visit_id}/enforcements",
+    "PUT /api/v1/visits/{visit_id}/report",
+    "POST /api/v1/visits/{visit_id}/report/send",
+    "POST /api/v1/visits/{visit_id}/publish",
 }
 
 

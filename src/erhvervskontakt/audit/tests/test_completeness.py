@@ -263,6 +263,19 @@ API: dict[str, tuple[Callable[[dict[str, Any]], str], Expect]] = {
         lambda w: f"/api/v1/businesses/{w['case'].business.cvr}/contact-person",
         Expect("api_read", "case_handling", "business"),
     ),
+    # Inspection visits (issue 18).
+    "api-v1:list_visits": (
+        lambda w: "/api/v1/visits?state=unpublished&limit=5",
+        Expect("api_read", "inspection", "list", "limit=5&state=unpublished"),
+    ),
+    "api-v1:get_visit": (
+        lambda w: f"/api/v1/visits/{w['visit'].pk}",
+        Expect("api_read", "inspection", "visit"),
+    ),
+    "api-v1:download_report": (
+        lambda w: f"/api/v1/visits/{w['visit'].pk}/report",
+        Expect("document", "inspection", "visit"),
+    ),
     "api-v1:list_events": (
         lambda w: "/api/v1/events?limit=5&kind=received",
         Expect("api_read", "case_handling", "list", "kind=received&limit=5"),

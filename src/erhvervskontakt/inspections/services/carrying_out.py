@@ -134,7 +134,13 @@ def _deliverable_title(text: str) -> str:
 
 @transaction.atomic
 def finding_add(
-    *, visit: Visit, actor: User, kind: str, text: str, due_date: dt.date | None = None
+    *,
+    visit: Visit,
+    actor: User,
+    kind: str,
+    text: str,
+    due_date: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Finding:
     """Record an observation, advice given, or a solution agreed with the business.
 
@@ -142,7 +148,7 @@ def finding_add(
     business's side of the delivery plan, so the deliverable reminders follow it up.
     """
     _require_visit_staff(visit, actor)
-    visit = _lock_visit(visit)
+    visit = _lock_visit(visit, expected_version)
     _require_visited(visit, "konstateringerne")
     errors: dict[str, str] = {}
     if kind not in Finding.Kind.values:
@@ -202,12 +208,13 @@ def enforcement_add(
     legal_basis: str,
     deadline: dt.date | None = None,
     issued_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Enforcement:
     """Record formal enforcement — an order (påbud), a ban (forbud) or a warning
     (indskærpelse) — apart from the dialogue's findings. ``issued_on`` (default today) is
     between the visit and today; a deadline is not before it."""
     _require_visit_staff(visit, actor)
-    visit = _lock_visit(visit)
+    visit = _lock_visit(visit, expected_version)
     _require_visited(visit, "håndhævelser")
     errors: dict[str, str] = {}
     if kind not in Enforcement.Kind.values:

@@ -366,14 +366,16 @@ def visit_offer_slots(
 
 
 @transaction.atomic
-def visit_choose_slot(*, visit: Visit, actor: User, slot_id: int) -> Visit:
+def visit_choose_slot(
+    *, visit: Visit, actor: User, slot_id: int, expected_version: int | None = None
+) -> Visit:
     """The business (an active member) — or staff for it — picks one of the offered times.
 
     The visit is booked for it and the other times are withdrawn. Choosing the time already
     chosen again (a double click) changes nothing.
     """
     _require_member_or_staff(visit, actor)
-    visit = _lock_visit(visit)
+    visit = _lock_visit(visit, expected_version)
     try:
         wanted = int(slot_id)
     except (TypeError, ValueError):

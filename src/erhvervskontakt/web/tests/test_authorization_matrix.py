@@ -756,6 +756,114 @@ API_ROWS: dict[str, list[Probe]] = {
             data=lambda w: {"coordinator": "karen", "reason": "Fast kontakt."},
         )
     ],
+    # Inspection visits (issue 18): the visit (business A's, Miljø's, published) is seen by
+    # whoever sees its case: department X does not (404), business B does not (404). The
+    # steps are staff's (a business 403); on a published visit each is refused for its
+    # state, past the access check. Choosing a time is the business's (and staff's for it).
+    "GET /api/v1/visits": [Probe(lit("/api/v1/visits"), get=api(OK, other=OK))],
+    "POST /api/v1/visits": [
+        Probe(
+            lit("/api/v1/visits"),
+            post=api(FORBIDDEN, other=FORBIDDEN, staff_ok=PASSED, caseworker_x=FORBIDDEN),
+            json=True,
+            data=lambda w: {"p_number": w.unit.p_number, "kind": "unplanned", "focus": "Olie."},
+        )
+    ],
+    "GET /api/v1/visits/{visit_id}": [
+        Probe(lambda w: f"/api/v1/visits/{w.visit.pk}", get=api(caseworker_x=NOT_FOUND))
+    ],
+    "GET /api/v1/visits/{visit_id}/report": [
+        Probe(lambda w: f"/api/v1/visits/{w.visit.pk}/report", get=api(caseworker_x=NOT_FOUND))
+    ],
+    "PUT /api/v1/visits/{visit_id}/focus": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/focus",
+            put=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            data=lambda w: {"focus": "Spildbakker."},
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/slots": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/slots",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            json=True,
+            data=lambda w: {
+                "slots": [
+                    {
+                        "starts_at": "2030-03-04T09:00:00+01:00",
+                        "ends_at": "2030-03-04T11:00:00+01:00",
+                    }
+                ]
+            },
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/choice": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/choice",
+            post=api(PASSED, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            json=True,
+            data=lambda w: {"slot": 1},
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/time": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/time",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            json=True,
+            data=lambda w: {"at": "2030-03-04T09:00:00+01:00"},
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/cancel": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/cancel",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            json=True,
+            data=lambda w: {"reason": "Virksomheden er lukket."},
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/visited": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/visited",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            json=True,
+            data=lambda w: {"visited_on": clock.today().isoformat()},
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/findings": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/findings",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            json=True,
+            data=lambda w: {"kind": "observation", "text": "Spildbakken mangler."},
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/enforcements": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/enforcements",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            json=True,
+            data=lambda w: {"kind": "warning", "text": "Sortér affald.", "legal_basis": "§ 68"},
+        )
+    ],
+    "PUT /api/v1/visits/{visit_id}/report": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/report",
+            put=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+            data=lambda w: {"conclusion": "Reglerne overholdes."},
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/report/send": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/report/send",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+        )
+    ],
+    "POST /api/v1/visits/{visit_id}/publish": [
+        Probe(
+            lambda w: f"/api/v1/visits/{w.visit.pk}/publish",
+            post=api(FORBIDDEN, staff_ok=PASSED, caseworker_x=NOT_FOUND),
+        )
+    ],
     # The figures: the dashboard's for every staff member (as its page), none for a business;
     # the public page's for everyone.
     "GET /api/v1/stats/promises": [

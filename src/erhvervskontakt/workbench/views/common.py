@@ -12,7 +12,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
+from django.utils.functional import cached_property
 
+from erhvervskontakt.cases.keyset import COUNT_CAP
 from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Deliverable
 from erhvervskontakt.cases.selectors import (
     MyCases,
@@ -30,10 +32,34 @@ CPH = ZoneInfo("Europe/Copenhagen")
 STAFF_CHANNELS = (Channel.PHONE, Channel.EMAIL, Channel.LETTER, Channel.MEETING)
 
 
+class CappedPaginator(Paginator):
+    """A Paginator whose count reads at most ``COUNT_CAP + 1`` rows (issue 18), as the API's
+    lists do: exact up to the cap, and beyond it ``count_exact`` is False and the count is
+    the cap, so the page says "more than 10,000" and pages up to the cap. A list that long
+    is narrowed by its filters, not paged through; and counting a million rows exactly on
+    every page view is most of the page's time."""
+
+    count_exact = True
+
+    @cached_property
+    def count(self) -> int:
+        source: Any = self.object_list
+        limit = COUNT_CAP + 1
+        if isinstance(source, MyCases):
+            found = source.count_upto(limit)
+        else:
+            found = source.order_by()[:limit].count()
+        if found > COUNT_CAP:
+            self.count_exact = False
+            return COUNT_CAP
+        return found
+
+
 def paginate(request: HttpRequest, queryset: QuerySet[Any] | MyCases) -> Page[Any]:
-    """One page of a list: a count query and the page's rows (with their prefetches)."""
+    """One page of a list: a capped count query and the page's rows (with their
+    prefetches)."""
     # MyCases pages by slices and counts, which is all a Paginator uses.
-    return Paginator(cast(Any, queryset), PER_PAGE).get_page(request.GET.get("side"))
+    return CappedPaginator(cast(Any, queryset), PER_PAGE).get_page(request.GET.get("side"))
 
 
 def case_or_404(request: HttpRequest, reference: str) -> Case:
