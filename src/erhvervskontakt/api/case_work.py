@@ -16,7 +16,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
-from erhvervskontakt.accounts.models import User
 from erhvervskontakt.accounts.selectors import active_staff_get
 from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.businesses.selectors import business_get, business_page
@@ -47,16 +46,12 @@ from . import cursors, schemas
 from .auth import INTAKE, READ, WRITE
 from .concurrency import IfMatch, checked, expected_version, tag
 from .presenters import business_out, person
-from .routers import ERRORS, WRITE_ERRORS, cases
+from .routers import ERRORS, WRITE_ERRORS, _user, cases
 
 work = Router(tags=["Sagens arbejde"])
 directory = Router(tags=["Virksomheder"])
 
 Limit = Query(50, ge=1, le=200, description="Rækker pr. side (højst 200).")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _case(request: HttpRequest, reference: str) -> Case:

@@ -17,12 +17,11 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
-from erhvervskontakt.accounts.models import User
 from erhvervskontakt.accounts.selectors import active_staff_get
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import NotFound
 from erhvervskontakt.inspections import selectors
-from erhvervskontakt.inspections.models import Visit, VisitSlot
+from erhvervskontakt.inspections.models import AFTER_VISIT, Visit, VisitSlot
 from erhvervskontakt.inspections.services.carrying_out import (
     enforcement_add,
     finding_add,
@@ -46,23 +45,18 @@ from erhvervskontakt.web.readlog import logs_personal_data, read_subject
 
 from . import cursors, schemas
 from .auth import INTAKE, READ, WRITE
+from .case_work import Limit
 from .concurrency import IfMatch, expected_version, tag
-from .routers import ERRORS, WRITE_ERRORS
+from .routers import ERRORS, WRITE_ERRORS, _user
 
 router = Router(tags=["Tilsynsbesøg"])
 
-Limit = Query(50, ge=1, le=200, description="Rækker pr. side (højst 200).")
 State = Query(
     "all",
     description="open: not reported or cancelled; report_due: carried out, report not sent; "
     "unpublished: sent, not published; all.",
 )
-AFTER_VISIT = (Visit.Status.VISITED, Visit.Status.REPORTED, Visit.Status.PUBLISHED)
 SENT = (Visit.Status.REPORTED, Visit.Status.PUBLISHED)
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _visit(request: HttpRequest, visit_id: int) -> Visit:

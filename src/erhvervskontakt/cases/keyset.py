@@ -22,7 +22,7 @@ from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common.errors import Forbidden, ValidationFailed
 
 from .models import Case, Message, Task, sees_every_case
-from .selectors import case_queryset, filtered_cases, with_task_due
+from .selectors import MyCases, case_queryset, filtered_cases, with_task_due
 
 COUNT_CAP = 10_000
 
@@ -37,9 +37,11 @@ class KeysetPage(Generic[T]):
     count_exact: bool = True
 
 
-def capped_count(queryset: QuerySet[Any]) -> tuple[int, bool]:
-    """The number of rows, read over at most ``COUNT_CAP + 1`` of them: (count, exact)."""
-    n = queryset.order_by()[: COUNT_CAP + 1].count()
+def capped_count(rows: QuerySet[Any] | MyCases) -> tuple[int, bool]:
+    """The number of rows, read over at most ``COUNT_CAP + 1`` of them: (count, exact).
+    The API's lists and the workbench's paging (``MyCases`` counts its two halves)."""
+    limit = COUNT_CAP + 1
+    n = rows.count_upto(limit) if isinstance(rows, MyCases) else rows.order_by()[:limit].count()
     return (n, True) if n <= COUNT_CAP else (COUNT_CAP, False)
 
 

@@ -283,6 +283,10 @@ class Visit(models.Model):
         return f"{self.get_kind_display()} {self.unit.p_number} ({self.get_status_display()})"
 
 
+# A visit carried out: its findings, enforcement and report exist from here on.
+AFTER_VISIT = (Visit.Status.VISITED, Visit.Status.REPORTED, Visit.Status.PUBLISHED)
+
+
 class VisitSlot(models.Model):
     """A time offered to the business for the visit; it picks one (``chosen``)."""
 

@@ -23,7 +23,7 @@ from erhvervskontakt.cases.selectors import (
 )
 from erhvervskontakt.common import clock
 from erhvervskontakt.inspections import selectors as inspection_selectors
-from erhvervskontakt.inspections.models import Finding, Visit, VisitSlot
+from erhvervskontakt.inspections.models import AFTER_VISIT, Finding, Visit, VisitSlot
 from erhvervskontakt.web import labels
 from erhvervskontakt.web.access import Acting, acting_for, business_user_required
 from erhvervskontakt.web.pages import is_htmx, render_page
@@ -216,7 +216,7 @@ def _visit_context(visit: Visit | None) -> dict[str, Any]:
         for slot in visit.slots.all()
         if slot.status == VisitSlot.Status.OFFERED and slot.starts_at > now
     ]
-    after = visit.status in (Visit.Status.VISITED, Visit.Status.REPORTED, Visit.Status.PUBLISHED)
+    after = visit.status in AFTER_VISIT
     findings = list(visit.findings.all()) if after else []
     # The booked window is the chosen slot's (from the prefetch); a time the inspector fixed
     # has no slot, so it shows its start only.

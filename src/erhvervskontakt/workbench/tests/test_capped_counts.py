@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from erhvervskontakt.cases import keyset
 from erhvervskontakt.cases.services.tasks import task_claim
-from erhvervskontakt.workbench.views import common
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def cases(make_case, building_case, bodil):
 def test_a_list_counts_exactly_below_the_cap(
     request, client_for, cases, monkeypatch, persona, url, exact, capped
 ):
-    monkeypatch.setattr(common, "COUNT_CAP", 10)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 10)
 
     page = client_for(request.getfixturevalue(persona)).get(url).content.decode()
 
@@ -51,7 +51,7 @@ def test_a_list_counts_exactly_below_the_cap(
 def test_a_list_beyond_the_cap_says_more_than_and_counts_no_further(
     request, client_for, cases, monkeypatch, persona, url, exact, capped
 ):
-    monkeypatch.setattr(common, "COUNT_CAP", 3)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 3)
     client = client_for(request.getfixturevalue(persona))
 
     with CaptureQueriesContext(connection) as captured:
@@ -64,7 +64,7 @@ def test_a_list_beyond_the_cap_says_more_than_and_counts_no_further(
 
 
 def test_english_says_more_than_too(client_for, karen, cases, monkeypatch):
-    monkeypatch.setattr(common, "COUNT_CAP", 3)
+    monkeypatch.setattr(keyset, "COUNT_CAP", 3)
     client = client_for(karen)
     client.cookies["django_language"] = "en"
 

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from erhvervskontakt.cases.keyset import COUNT_CAP
+from erhvervskontakt.cases.keyset import capped_count
 from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Deliverable
 from erhvervskontakt.cases.selectors import (
     MyCases,
@@ -44,15 +44,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        source: Any = self.object_list
-        limit = COUNT_CAP + 1
-        if isinstance(source, MyCases):
-            found = source.count_upto(limit)
-        else:
-            found = source.order_by()[:limit].count()
-        if found > COUNT_CAP:
-            self.count_exact = False
-            return COUNT_CAP
+        found, self.count_exact = capped_count(cast(Any, self.object_list))
         return found
 
 

@@ -28,7 +28,7 @@ from erhvervskontakt.cases.services.plan import deliverable_mark_delivered
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Conflict, DomainError, NotFound, ValidationFailed
 from erhvervskontakt.inspections import selectors
-from erhvervskontakt.inspections.models import Enforcement, Finding, Kind, Visit
+from erhvervskontakt.inspections.models import AFTER_VISIT, Enforcement, Finding, Kind, Visit
 from erhvervskontakt.inspections.services.carrying_out import (
     enforcement_add,
     finding_add,
@@ -70,9 +70,6 @@ SOON_DAYS = 14  # a clock this close to its deadline is marked "snart"
 
 
 BEFORE_VISIT = (Visit.Status.PLANNED, Visit.Status.OFFERED, Visit.Status.BOOKED)
-
-
-AFTER_VISIT = (Visit.Status.VISITED, Visit.Status.REPORTED, Visit.Status.PUBLISHED)
 
 
 def _visit_states() -> list[tuple[str, str]]:
