@@ -14,8 +14,7 @@ from erhvervskontakt.businesses.services import business_set_contact_person
 from erhvervskontakt.common.errors import IllegalTransition, ValidationFailed
 
 from ..models import OPEN_STATUSES, Case, CaseStatus
-from ..selectors import case_queryset
-from .core import _SYSTEM, _event, _lock, _require_coordinating, _save
+from .core import _event, _lock, _require_coordinating, _reread, _save
 
 
 def _make_fixed_contact(case: Case, coordinator: User, actor: User, *, reason: str) -> None:
@@ -89,4 +88,4 @@ def case_change_coordinator(
         new=coordinator.username,
     )
     _save(case, "coordinator")
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)

@@ -27,7 +27,6 @@ from erhvervskontakt.common.errors import (
 )
 
 from ..models import OPEN_STATUSES, TRANSITIONS, Case, CaseStatus, Channel, Deliverable, Event
-from ..selectors import case_queryset
 
 T = TypeVar("T")
 
@@ -128,12 +127,22 @@ def _require_access(case: Case, actor: User) -> None:
 
 
 def _lock(case: Case) -> Case:
-    """Re-read the case under a row lock (PostgreSQL); SQLite's IMMEDIATE mode serialises."""
+    """Re-read the case row under a row lock (PostgreSQL; SQLite's IMMEDIATE mode
+    serialises), with its business and coordinator. Its other relations are read when the
+    service asks for them, inside the lock: a write reads only what it needs (the simulator's
+    national year spent a sixth of its time prefetching seven relations per write)."""
     return (
-        case_queryset(user=_SYSTEM, with_timeline=False)
+        Case.objects.select_related("business", "coordinator")
         .select_for_update(of=("self",))
         .get(pk=case.pk)
     )
+
+
+def _reread(case: Case) -> Case:
+    """The case as a write service leaves it, for its caller: the row with its business and
+    coordinator. Its relations load when the caller reads them; what shows a case reads it
+    through the selectors (``case_queryset``), so a write does not prefetch for nobody."""
+    return Case.objects.select_related("business", "coordinator").get(pk=case.pk)
 
 
 class _System:

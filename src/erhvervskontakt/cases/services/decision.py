@@ -17,9 +17,17 @@ from erhvervskontakt.common import announcements, clock
 from erhvervskontakt.common.errors import Forbidden, IllegalTransition, ValidationFailed
 
 from ..announcements import CaseChanged
-from ..models import TRANSITIONS, Case, CaseStatus, Deliverable, Task
-from ..selectors import case_queryset
-from .core import _SYSTEM, _event, _expect_version, _fmt, _lock, _require_staff, _save, _set_status
+from ..models import TRANSITIONS, Case, CaseStatus, Deliverable, Task, sees_case
+from .core import (
+    _event,
+    _expect_version,
+    _fmt,
+    _lock,
+    _require_staff,
+    _reread,
+    _save,
+    _set_status,
+)
 from .documents import _check_upload, _store_document
 
 
@@ -47,7 +55,7 @@ def _require_may_answer(case: Case, actor: User) -> None:
             f"{', '.join(names)} har stadig åbne opgaver på sagen; "
             "tovholderen giver svaret, når alle afdelinger er færdige."
         )
-    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+    if not sees_case(actor, case):
         raise Forbidden("Sagen er ikke din afdelings; tovholderen giver svaret.")
 
 
@@ -128,7 +136,7 @@ def case_record_decision(*, case: Case, actor: User, summary: str) -> Case:
     )
     _save(case, "status", "answered_at", "decision_summary", *measured)
     announcements.announce(CaseChanged(kind="answered", case=case.pk))
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)
 
 
 @transaction.atomic

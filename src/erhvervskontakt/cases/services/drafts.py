@@ -21,7 +21,7 @@ from erhvervskontakt.common.errors import NotFound, ValidationFailed
 from .. import rules
 from ..models import Case, Channel, DraftDocument, InquiryDraft
 from ..selectors import case_queryset, case_requirements
-from .core import _SYSTEM, _save
+from .core import _SYSTEM, _reread, _save
 from .documents import (
     _check_document_requirement,
     _check_upload,
@@ -239,4 +239,4 @@ def draft_submit(*, draft: InquiryDraft, actor: User) -> Case:
     draft.step = 5
     draft.updated_at = clock.now()
     draft.save(update_fields=["submitted_case", "step", "updated_at"])
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)

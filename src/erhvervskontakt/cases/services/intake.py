@@ -31,7 +31,7 @@ from .. import rules
 from ..announcements import CaseChanged
 from ..models import Answer, Case, Channel, IdempotencyKey, ReferenceCounter
 from ..selectors import case_queryset
-from .core import _SYSTEM, _collect, _event, _fmt
+from .core import _SYSTEM, _collect, _event, _fmt, _reread
 from .material import _after_material
 
 MAX_DESCRIPTION = 10_000
@@ -261,7 +261,7 @@ def inquiry_submit(
             key_row.case = case
             key_row.save(update_fields=["case"])
         announcements.announce(CaseChanged(kind="received", case=case.pk))
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)
 
 
 def _claim_idempotency_key(

@@ -15,16 +15,15 @@ from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import Forbidden, ValidationFailed
 
 from ..models import Case, CaseStatus, Channel, Deliverable, Task
-from ..selectors import case_queryset
 from .coordinators import _is_active_coordinator, _least_loaded_coordinator, _make_fixed_contact
 from .core import (
-    _SYSTEM,
     _collect,
     _event,
     _lock,
     _require_access,
     _require_coordinating,
     _require_staff,
+    _reread,
     _save,
     _set_status,
 )
@@ -152,7 +151,7 @@ def case_open_by_municipality(
         task=task.pk,
         assignee=caseworker.username,
     )
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)
 
 
 @transaction.atomic
@@ -162,7 +161,7 @@ def case_close(*, case: Case, actor: User, note: str = "") -> Case:
     _set_status(case, CaseStatus.CLOSED, actor, note.strip())
     case.closed_at = clock.now()
     _save(case, "status", "closed_at")
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)
 
 
 @transaction.atomic
@@ -191,4 +190,4 @@ def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
         status=Task.Status.CANCELLED, done_at=moment
     )
     _save(case, "status", "withdrawn_at", "paused_since")
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)

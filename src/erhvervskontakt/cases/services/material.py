@@ -34,6 +34,7 @@ from .core import (
     _require_access,
     _require_open,
     _require_staff,
+    _reread,
     _save,
     _set_status,
 )
@@ -226,7 +227,7 @@ def case_supply_answers(*, case: Case, actor: User, answers: Mapping[str, Any]) 
         return case  # the same answers again: nothing happened, nothing to record
     case = case_queryset(user=_SYSTEM, with_timeline=False).get(pk=case.pk)
     _save(case, *_after_material(case, actor, calendar=working_calendar()))
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)
 
 
 @transaction.atomic
@@ -293,4 +294,4 @@ def requirement_mark_not_needed(
         full, actor, calendar=working_calendar(), resumed="Der mangler ikke længere materiale."
     )
     _save(full, *fields)
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)

@@ -34,6 +34,7 @@ from .core import (
     _require_coordinating,
     _require_open,
     _require_staff,
+    _reread,
     _save,
 )
 from .documents import _check_upload, _store_document
@@ -91,7 +92,7 @@ def case_set_estimate(
     _save(case, "estimated_answer_date")
     if announce:
         announcements.announce(CaseChanged(kind="estimate_moved", case=case.pk, event=moved.pk))
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)
 
 
 def _lock_deliverable(deliverable: Deliverable) -> tuple[Case, Deliverable]:

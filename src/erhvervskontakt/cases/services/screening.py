@@ -39,6 +39,7 @@ from .core import (
     _lock,
     _parse_date,
     _require_coordinating,
+    _reread,
     _save,
     _set_status,
 )
@@ -300,7 +301,7 @@ def case_screen(
         "paused_since",
     )
     announcements.announce(CaseChanged(kind="screened", case=case.pk))
-    return case_queryset(user=_SYSTEM).get(pk=case.pk)
+    return _reread(case)
 
 
 def _basis_text(promise: promises.TypePromise | None) -> str:

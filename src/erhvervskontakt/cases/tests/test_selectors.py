@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from erhvervskontakt.accounts.tests.factories import StaffFactory
 from erhvervskontakt.businesses.models import Membership
 from erhvervskontakt.businesses.tests.factories import BusinessUserFactory
-from erhvervskontakt.cases.models import Case, CaseStatus
+from erhvervskontakt.cases.models import Case, CaseStatus, sees_case
 from erhvervskontakt.cases.selectors import (
     case_get,
     case_list,
@@ -122,6 +122,58 @@ def test_a_user_whose_access_ended_sees_nothing(two_cases, owner):
 
 def test_an_anonymous_visitor_sees_nothing(two_cases):
     assert list(Case.objects.visible_to(AnonymousUser())) == []
+
+
+def test_one_cases_visibility_agrees_with_the_list_rule_for_every_persona(
+    submit, karen, bodil, owner, other_owner, admin_user, business, other_business, catalogue
+):
+    """``sees_case`` (the services' access check on one case) answers as ``visible_to``
+    does, for each kind of user and each case: screened or not, another department's, one
+    whose task was given to a caseworker of another department, another business's."""
+    road = case_screen(case=submit(actor=karen), actor=karen)
+    given = case_screen(case=submit(actor=karen), actor=karen)
+    given.tasks.update(assignee=bodil)
+    building = case_screen(
+        case=submit(
+            actor=karen,
+            service_types=["byggetilladelse-erhverv"],
+            answers={"matrikel": "1a", "etageareal": 100},
+        ),
+        actor=karen,
+    )
+    unscreened = submit(actor=karen, service_types=["byggetilladelse-erhverv"], answers={})
+    theirs = submit(actor=karen, cvr=other_business.cvr)
+    adviser = BusinessUserFactory(username="revisor@raad.dk", business=business)
+    Membership.objects.create(user=adviser, business=other_business, role="adviser")
+    ended = BusinessUserFactory(username="tidligere@firma.dk", business=business)
+    ended.memberships.update(active=False)
+    inactive = StaffFactory(
+        username="stoppet", department=catalogue["udeservering"].department, is_active=False
+    )
+    users = [
+        karen,
+        bodil,
+        owner,
+        other_owner,
+        admin_user,
+        adviser,
+        ended,
+        inactive,
+        AnonymousUser(),
+        StaffFactory(username="fagsystem"),
+        StaffFactory(username="vej", department=catalogue["udeservering"].department),
+        StaffFactory(
+            username="leder", is_head_of_unit=True, department=catalogue["udeservering"].department
+        ),
+    ]
+    cases = [road, given, building, unscreened, theirs]
+    seen = 0
+    for user in users:
+        visible = set(Case.objects.visible_to(user))
+        for case in cases:
+            assert sees_case(user, case) == (case in visible), (user, case.reference)
+            seen += case in visible
+    assert 0 < seen < len(users) * len(cases)  # the rule both shows and hides here
 
 
 # --- detail ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import Business
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.cases import rules
-from erhvervskontakt.cases.models import Case, CaseStatus, Event
+from erhvervskontakt.cases.models import Case, CaseStatus, Event, sees_case
 from erhvervskontakt.catalogue.models import Department, Municipality, Requirement, ServiceType
 from erhvervskontakt.common import clock
 from erhvervskontakt.demo.guard import DEMO_PASSWORD, demo_password
@@ -101,6 +101,12 @@ def test_load_demo_builds_a_municipality_with_a_year_in_every_state(demo_setting
             day = day.fromordinal(day.toordinal() + 1)
             left -= calendar.is_working_day(day)
         assert case.screening_due == day == rules.screening_due(case.received_at, calendar, 5)
+
+    # The services' one-case access check agrees with the list rule for every user and case.
+    cases = list(Case.objects.all())
+    for user in User.objects.all():
+        visible = set(Case.objects.visible_to(user).values_list("pk", flat=True))
+        assert {c.pk for c in cases if sees_case(user, c)} == visible, user.username
 
     # The logins are in the output; no API token is printed.
     assert "admin" in output and "karen" in output and DEMO_PASSWORD in output

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from erhvervskontakt.accounts.models import User
 from erhvervskontakt.businesses.models import BusinessEvent, ProductionUnit
-from erhvervskontakt.cases.models import Case, Event
+from erhvervskontakt.cases.models import Case, Event, sees_case
 from erhvervskontakt.cases.services.core import business_line
 from erhvervskontakt.common import clock
 from erhvervskontakt.common.errors import (
@@ -87,7 +87,7 @@ def _require_visit_staff(visit: Visit, actor: User) -> None:
     caseworkers, the inspector, coordinators, heads of unit and administrators."""
     if not (actor.is_authenticated and actor.is_active and actor.is_staff):
         raise Forbidden("Kun kommunens medarbejdere kan ændre tilsynsbesøg.")
-    if not Case.objects.visible_to(actor).filter(pk=visit.case_id).exists():
+    if not sees_case(actor, visit.case):
         raise Forbidden("Tilsynsbesøget hører til Miljø; du har ikke adgang til sagen.")
 
 

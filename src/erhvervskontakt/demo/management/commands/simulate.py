@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.test.utils import override_settings
 from tqdm import tqdm
 
 from erhvervskontakt.cases.models import Case
@@ -74,7 +75,9 @@ class Command(BaseCommand):
                 bar.total = total
                 bar.update(done - bar.n)
 
-            simulation = run_scenario(scenario, seed=seed, progress=progress)
+            # Without DEBUG's query log: a year at national volume is millions of queries.
+            with override_settings(DEBUG=False):
+                simulation = run_scenario(scenario, seed=seed, progress=progress)
         figures = simulation.report()
         figures["seconds"] = round(time.monotonic() - started, 1)
         figures["database"] = connections["default"].vendor
