@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from erhvervskontakt.businesses.models import Business, Membership
 from erhvervskontakt.catalogue.models import Department, ServiceType
@@ -498,6 +499,10 @@ class Task(models.Model):
     )
     # Optimistic concurrency: the workbench sends back the version it showed.
     version = models.PositiveIntegerField(default=1)
+    # The department's own date (``task_due_expression``), stored so a department's inbox is
+    # an indexed read in date order: every write to a case recomputes its tasks' dates in the
+    # same transaction (``cases.services.core._save``).
+    due_date = models.DateField("frist", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["id"]
@@ -506,7 +511,32 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "department"], name="task_case_department"),
         ]
-        indexes = [models.Index(fields=["department", "status"], name="task_department_status")]
+        indexes = [
+            models.Index(fields=["department", "status", "due_date", "id"], name="task_inbox"),
+        ]
+
+
+def task_due_expression() -> Coalesce:
+    """A task's own date, for a query over tasks: the latest pending-or-delivered municipal
+    answer line (``Svar: …``) of its case for one of its service types, so when the
+    coordinator moves a department's line, that department's inbox, task card, reminders and
+    e-mails follow it; without such a line (a case not yet screened, lines waived), the
+    case's estimate. The stored ``Task.due_date`` is this, kept by the services."""
+    lines = (
+        Deliverable.objects.filter(
+            case_id=OuterRef("case_id"),
+            party=Deliverable.Party.MUNICIPALITY,
+            service_type__tasks=OuterRef("pk"),
+        )
+        .exclude(status=Deliverable.Status.WAIVED)
+        .order_by("-due_date")
+        .values("due_date")[:1]
+    )
+    estimate = Case.objects.filter(pk=OuterRef("case_id")).values("estimated_answer_date")[:1]
+    return Coalesce(
+        Subquery(lines, output_field=models.DateField()),
+        Subquery(estimate, output_field=models.DateField()),
+    )
 
 
 class Deliverable(models.Model):

@@ -15,13 +15,10 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    DateField,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -522,43 +519,14 @@ def my_businesses(*, user: User, limit: int = 50) -> list[tuple[Business, int]]:
 
 
 def with_task_due(queryset: QuerySet[Task]) -> QuerySet[Task]:
-    """Each task annotated with ``due``: its department's own date.
-
-    That is the latest pending-or-delivered municipal answer line (``Svar: …``) of the
-    case for one of the task's service types, so when the coordinator moves a department's
-    line, that department's inbox, task card, reminders and e-mails follow it; a task
-    without such a line (a case not yet screened, lines waived) falls back to the case's
-    estimate. One correlated subquery, no query per task.
-    """
-    lines = (
-        Deliverable.objects.filter(
-            case_id=OuterRef("case_id"),
-            party=Deliverable.Party.MUNICIPALITY,
-            service_type__tasks=OuterRef("pk"),
-        )
-        .exclude(status=Deliverable.Status.WAIVED)
-        .order_by("-due_date")
-        .values("due_date")[:1]
-    )
-    return queryset.annotate(
-        due=Coalesce(Subquery(lines, output_field=DateField()), F("case__estimated_answer_date"))
-    )
+    """Each task annotated with ``due``: its department's own date, as stored on the task
+    (``Task.due_date``; what it is: ``cases.models.task_due_expression``)."""
+    return queryset.annotate(due=F("due_date"))
 
 
 def task_due_date(task: Task) -> dt.date | None:
-    """The task's own date (see ``with_task_due``); from the annotation when it was read
-    with it, else from the case's prefetched delivery plan and the task's service types."""
-    if hasattr(task, "due"):
-        return task.due
-    ids = {st.pk for st in task.service_types.all()}
-    dates = [
-        d.due_date
-        for d in task.case.deliverables.all()
-        if d.party == Deliverable.Party.MUNICIPALITY
-        and d.service_type_id in ids
-        and d.status != Deliverable.Status.WAIVED
-    ]
-    return max(dates) if dates else task.case.estimated_answer_date
+    """The task's own date (see ``with_task_due``)."""
+    return task.due_date
 
 
 def department_inbox(*, user: User, show: str = "open") -> QuerySet[Task]:
@@ -581,7 +549,7 @@ def department_inbox(*, user: User, show: str = "open") -> QuerySet[Task]:
         .prefetch_related(
             Prefetch("service_types", queryset=ServiceType.objects.order_by("position", "id"))
         )
-        .order_by(F("due").asc(nulls_last=True), "id")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
     )
 
 

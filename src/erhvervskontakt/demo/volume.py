@@ -338,7 +338,16 @@ CASE_COLUMNS = [
     "department_ids",
     "service_type_ids",
 ]
-TASK_COLUMNS = ["id", "case_id", "department_id", "status", "assignee_id", "created_at", "done_at"]
+TASK_COLUMNS = [
+    "id",
+    "case_id",
+    "department_id",
+    "status",
+    "assignee_id",
+    "created_at",
+    "done_at",
+    "due_date",
+]
 DELIVERABLE_COLUMNS = [
     "id",
     "case_id",
@@ -1248,5 +1257,10 @@ class Draft:
             else:
                 status = "in_progress" if assignee and self.rng.random() < 0.6 else "open"
             done = done_at if answered or withdrawn else None
-            batch.tasks.append((task_id, case_id, dept_id, status, assignee, screened_at, done))
+            # The task's own date (cases.models.task_due_expression): its answer lines all
+            # carry the estimate, and when they are waived the estimate is the fallback.
+            due = row["estimated_answer_date"]
+            batch.tasks.append(
+                (task_id, case_id, dept_id, status, assignee, screened_at, done, due)
+            )
             batch.task_service_types.extend((task_id, st_id) for st_id in st_ids)

@@ -26,7 +26,17 @@ from erhvervskontakt.common.errors import (
     ValidationFailed,
 )
 
-from ..models import OPEN_STATUSES, TRANSITIONS, Case, CaseStatus, Channel, Deliverable, Event
+from ..models import (
+    OPEN_STATUSES,
+    TRANSITIONS,
+    Case,
+    CaseStatus,
+    Channel,
+    Deliverable,
+    Event,
+    Task,
+    task_due_expression,
+)
 
 T = TypeVar("T")
 
@@ -184,9 +194,19 @@ def _set_status(case: Case, new: str, actor: User | None, why: str = "") -> None
 
 
 def _save(case: Case, *fields: str) -> None:
+    """Store a change to the case: a new version (the ETag and the forms' check), and its
+    tasks' dates recomputed, since the change may have moved the estimate or a line of the
+    delivery plan."""
     case.version = F("version") + 1
     case.save(update_fields=[*fields, "version", "updated_at"])
     case.refresh_from_db(fields=["version"])
+    _refresh_task_dues(case)
+
+
+def _refresh_task_dues(case: Case) -> None:
+    """``Task.due_date`` of the case's tasks, from its delivery plan and estimate as they
+    now stand (one UPDATE)."""
+    Task.objects.filter(case_id=case.pk).update(due_date=task_due_expression())
 
 
 def _fmt(day: dt.date | None) -> str:

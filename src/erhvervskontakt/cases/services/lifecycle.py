@@ -20,6 +20,7 @@ from .core import (
     _collect,
     _event,
     _lock,
+    _refresh_task_dues,
     _require_access,
     _require_coordinating,
     _require_staff,
@@ -151,6 +152,7 @@ def case_open_by_municipality(
         task=task.pk,
         assignee=caseworker.username,
     )
+    _refresh_task_dues(case)
     return _reread(case)
 
 

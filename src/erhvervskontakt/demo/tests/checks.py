@@ -9,7 +9,14 @@ from collections.abc import Iterable
 
 from erhvervskontakt.calendar.selectors import working_calendar
 from erhvervskontakt.cases import rules
-from erhvervskontakt.cases.models import Case, CaseStatus, Channel, Deliverable, Task
+from erhvervskontakt.cases.models import (
+    Case,
+    CaseStatus,
+    Channel,
+    Deliverable,
+    Task,
+    task_due_expression,
+)
 from erhvervskontakt.cases.selectors import case_missing, case_queryset
 from erhvervskontakt.catalogue.selectors import municipality
 from erhvervskontakt.common import clock
@@ -126,6 +133,13 @@ def rule_violations(cases: Iterable[Case] | None = None) -> list[str]:
             problems.append(f"{ref}: closed before answered")
         if status == CaseStatus.WITHDRAWN and case.withdrawn_at is None:
             problems.append(f"{ref}: withdrawn without withdrawn_at")
+    # Each task's stored date is the rule's, as the delivery plan and estimate now stand.
+    tasks = Task.objects.all() if cases is None else Task.objects.filter(case__in=cases)
+    for pk, reference, stored, computed in tasks.annotate(
+        computed=task_due_expression()
+    ).values_list("pk", "case__reference", "due_date", "computed"):
+        if stored != computed:
+            problems.append(f"{reference}: task {pk} stored due {stored}, the rule says {computed}")
     return problems
 
 
