@@ -30,8 +30,10 @@ def business_out(business: Business) -> dict[str, Any]:
     }
 
 
-def case_summary(case: Case, today: dt.date) -> dict[str, Any]:
-    return {
+def case_summary(case: Case, today: dt.date, *, plan: bool = True) -> dict[str, Any]:
+    """A case as a list shows it; ``plan`` adds what is missing, the delivery plan and the
+    tasks (the detail always; the list with ``expand=plan``), else those three are null."""
+    summary = {
         "reference": case.reference,
         "version": case.version,
         "status": case.status,
@@ -47,6 +49,11 @@ def case_summary(case: Case, today: dt.date) -> dict[str, Any]:
         "estimate_basis": case.estimate_basis or None,
         "service_target_date": case.service_target_date,
         "answered_at": case.answered_at,
+    }
+    if not plan:
+        return {**summary, "missing": None, "deliverables": None, "tasks": None}
+    return {
+        **summary,
         "missing": [
             {"service_type": m.service_type, "key": m.key, "label": m.label, "kind": m.kind}
             for m in case_missing(case)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -165,6 +165,11 @@ def list_cases(
     offset: int = Query(
         0, ge=0, le=1_000_000_000, description="Spring så mange over (små lister; ellers cursor)."
     ),
+    expand: Literal["plan"] | None = Query(
+        None,
+        description="plan: each case also with what is missing, its delivery plan and its "
+        "tasks (as the detail has them); without it those are null and the list is lean.",
+    ),
 ) -> dict[str, Any]:
     """Cases you may see, newest first; staff see all, a business user its own.
 
@@ -190,12 +195,14 @@ def list_cases(
         after=after,
         offset=offset,
         limit=limit,
+        with_plan=expand == "plan",
     )
     today = clock.today()
     last = page.items[-1] if page.has_next else None
     following = cursors.encode("cases", last.received_at.isoformat(), last.pk) if last else None
+    plan = expand == "plan"
     return {
-        "items": [case_summary(c, today) for c in page.items],
+        "items": [case_summary(c, today, plan=plan) for c in page.items],
         "count": page.count,
         "count_exact": page.count_exact,
         "next": cursors.next_link(request, following),

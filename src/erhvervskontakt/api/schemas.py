@@ -255,7 +255,7 @@ class EstimateBasisOut(Schema):
     lines: dict[str, EstimateLineOut] = Field(default_factory=dict)
 
 
-class CaseSummaryOut(Schema):
+class CaseListItemOut(Schema):
     reference: str
     version: int = Field(
         description="The case's version, also sent as the ETag: send it in If-Match to change "
@@ -276,6 +276,18 @@ class CaseSummaryOut(Schema):
     estimate_basis: EstimateBasisOut | None
     service_target_date: dt.date | None
     answered_at: dt.datetime | None
+    missing: list[MissingOut] | None = Field(
+        description="What the business has still to provide; null unless expand=plan."
+    )
+    deliverables: list[DeliverableOut] | None = Field(
+        description="The delivery plan; null unless expand=plan."
+    )
+    tasks: list[TaskOut] | None = Field(
+        description="The departments' tasks; null unless expand=plan."
+    )
+
+
+class CaseSummaryOut(CaseListItemOut):
     missing: list[MissingOut]
     deliverables: list[DeliverableOut]
     tasks: list[TaskOut]
@@ -289,7 +301,7 @@ class CaseOut(CaseSummaryOut):
 
 
 class CasePageOut(Schema):
-    items: list[CaseSummaryOut]
+    items: list[CaseListItemOut]
     count: int = Field(
         description="How many cases match: exact up to 10,000; beyond it 10,000 and "
         "count_exact is false (the list is not counted row by row)."

@@ -24,6 +24,7 @@ from erhvervskontakt.integrations.models import WebhookDelivery, WebhookSubscrip
 from erhvervskontakt.web.readlog import logs_personal_data
 
 from .auth import ADMIN, READ
+from .routers import _user
 from .schemas import ErrorOut, Strict
 
 router = Router(tags=["Hændelser og webhooks"])
@@ -145,10 +146,6 @@ class DeliveryPageOut(Schema):
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
 
 
 def _staff(request: HttpRequest) -> User:

@@ -64,11 +64,17 @@ def case_page(
     offset: int = 0,
     limit: int = 50,
     count: bool = True,
+    with_plan: bool = True,
 ) -> KeysetPage[Case]:
     """The user's visible cases newest first (``received_at``, then id, both descending),
-    after the case ``after`` when given (keyset) or from ``offset`` (small pages)."""
+    after the case ``after`` when given (keyset) or from ``offset`` (small pages).
+
+    ``with_plan`` False reads the rows, their business, coordinator and service types only
+    (the API's list without ``expand=plan``): no answers, documents, delivery plans or tasks,
+    which are most of a page's rows and model instances."""
+    base = case_queryset(user=user, with_timeline=False) if with_plan else _lean_cases(user)
     queryset = filtered_cases(
-        case_queryset(user=user, with_timeline=False),
+        base,
         status=status,
         cvr=cvr,
         coordinator=coordinator,
@@ -82,6 +88,16 @@ def case_page(
     rows = list(ordered[offset : offset + limit + 1])
     items, more = _page(rows, limit)
     return KeysetPage(items=items, has_next=more, count=total, count_exact=exact)
+
+
+def _lean_cases(user: User) -> QuerySet[Case]:
+    codes = ServiceType.objects.order_by("position", "id").only("id", "code")
+    return (
+        Case.objects.visible_to(user)
+        .select_related("business", "coordinator")
+        .defer("description", "decision_summary", "contact_name", "contact_email", "contact_phone")
+        .prefetch_related(Prefetch("service_types", queryset=codes))
+    )
 
 
 def case_messages(

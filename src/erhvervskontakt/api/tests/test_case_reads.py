@@ -117,13 +117,27 @@ def test_only_pending_deliverables_past_their_due_date_are_overdue(
 def test_list_items_are_the_case_without_its_timeline(http, owner, make_case):
     case = make_case(CaseStatus.IN_PROGRESS)
 
-    page = http(owner).get("/cases").json()
+    page = http(owner).get("/cases?expand=plan").json()
+    lean = http(owner).get("/cases").json()
     detail = http(owner).get(f"/cases/{case.reference}").json()
 
     assert page["count"] == 1
     (item,) = page["items"]
     assert set(item) == set(detail) - {"timeline", "description", "answers", "decision_summary"}
     assert item == {key: detail[key] for key in item}
+    # Without expand=plan the same item, with what is missing, the plan and the tasks null.
+    planned = {"missing", "deliverables", "tasks"}
+    assert item["deliverables"] and item["tasks"]
+    (lean_item,) = lean["items"]
+    assert lean_item == {**item, **dict.fromkeys(planned)}
+
+
+def test_expand_takes_only_plan(http, owner, make_case):
+    make_case()
+
+    response = http(owner).get("/cases?expand=timeline")
+
+    assert_error(response, 422, field="expand")
 
 
 def test_reference_is_found_whatever_its_case_and_surrounding_space(http, owner, make_case):

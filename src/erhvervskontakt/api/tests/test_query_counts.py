@@ -75,24 +75,36 @@ def _measure(client, token_for, user, url: str) -> tuple[int, Any]:
     return len(captured.captured_queries), response.json()
 
 
+@pytest.mark.parametrize("url", ["/api/v1/cases", "/api/v1/cases?expand=plan"])
 @pytest.mark.parametrize("persona", ["karen", "owner"])
 def test_case_list_runs_the_same_queries_for_one_case_as_for_twenty_five(
-    request, client, token_for, owner, karen, business, catalogue, persona
+    request, client, token_for, owner, karen, business, catalogue, persona, url
 ):
     user = request.getfixturevalue(persona)
     _rich_case(owner, karen, business)
-    one, page = _measure(client, token_for, user, "/api/v1/cases")
+    one, page = _measure(client, token_for, user, url)
     assert page["count"] == 1
 
     for _ in range(24):
         _rich_case(owner, karen, business)
-    many, page = _measure(client, token_for, user, "/api/v1/cases")
+    many, page = _measure(client, token_for, user, url)
 
     assert page["count"] == len(page["items"]) == 25
     assert Deliverable.objects.count() == 25 * 8
     assert Task.objects.count() == 25 * 3
     assert many == one
     assert one <= MAX_QUERIES
+    assert (page["items"][0]["tasks"] is None) == ("expand" not in url)
+
+
+def test_the_lean_list_reads_less_than_the_list_with_the_plan(
+    client, token_for, owner, karen, business, catalogue
+):
+    _rich_case(owner, karen, business)
+    lean, _ = _measure(client, token_for, karen, "/api/v1/cases")
+    planned, _ = _measure(client, token_for, karen, "/api/v1/cases?expand=plan")
+
+    assert lean < planned
 
 
 def test_filtered_case_list_runs_the_same_queries_for_one_case_as_for_twenty_five(
