@@ -49,11 +49,12 @@ class Migration(migrations.Migration):
             field=models.DateField(blank=True, editable=False, null=True, verbose_name="frist"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.RemoveIndex(model_name="task", name="task_department_status"),
         migrations.AddIndex(
             model_name="task",
             index=models.Index(
-                fields=["department", "status", "due_date", "id"], name="task_inbox"
+                condition=models.Q(status__in=["open", "in_progress"]),
+                fields=["department", "due_date", "id"],
+                name="task_inbox",
             ),
         ),
     ]
