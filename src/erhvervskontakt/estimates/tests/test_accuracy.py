@@ -47,3 +47,13 @@ def test_the_band_around_nine_in_ten() -> None:
     assert (band.kept_low, band.kept_high) == (84, 95)
     assert band.holds(90) and band.holds(84) and not band.holds(83) and not band.holds(96)
     assert acceptance_band(0).holds(0)
+
+
+@pytest.mark.parametrize("n", [4_000, 12_000])
+def test_the_band_at_national_volume_equals_scipy(n: int) -> None:
+    """The weekly bands of a national year have thousands of promises each."""
+    band = acceptance_band(n)
+    assert (band.kept_low, band.kept_high) == (
+        int(stats.binom.ppf(0.025, n, 0.9)),
+        int(stats.binom.ppf(0.975, n, 0.9)),
+    )
