@@ -151,7 +151,7 @@ def _lock(case: Case) -> Case:
 def _reread(case: Case) -> Case:
     """The case as a write service leaves it, for its caller: the row with its business and
     coordinator. Its relations load when the caller reads them; what shows a case reads it
-    through the selectors (``case_queryset``), so a write does not prefetch for nobody."""
+    through the selectors (``case_queryset``), so a write prefetches nothing nobody reads."""
     return Case.objects.select_related("business", "coordinator").get(pk=case.pk)
 
 
