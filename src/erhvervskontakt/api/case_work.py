@@ -26,7 +26,6 @@ from erhvervskontakt.cases.selectors import (
     case_get,
     case_version,
     deliverable_get,
-    task_due_date,
     task_get,
 )
 from erhvervskontakt.cases.services.messages import case_message_post
@@ -291,7 +290,7 @@ def task_out(task: Task, *, staff: bool) -> dict[str, Any]:
         "status": task.status,
         "assignee": task.assignee.username if task.assignee else None,
         "created_at": task.created_at,
-        "due": task_due_date(task),
+        "due": task.due_date,
         "done_at": task.done_at,
         "result": task.result if staff else None,
     }

@@ -186,6 +186,7 @@ def list_cases(
             after = (dt.datetime.fromisoformat(key[0]), key[1])
         except ValueError:
             raise ValidationFailed.field("cursor", "Ukendt cursor.") from None
+    plan = expand == "plan"
     page = case_page(
         user=_user(request),
         status=status,
@@ -195,12 +196,11 @@ def list_cases(
         after=after,
         offset=offset,
         limit=limit,
-        with_plan=expand == "plan",
+        with_plan=plan,
     )
     today = clock.today()
     last = page.items[-1] if page.has_next else None
     following = cursors.encode("cases", last.received_at.isoformat(), last.pk) if last else None
-    plan = expand == "plan"
     return {
         "items": [case_summary(c, today, plan=plan) for c in page.items],
         "count": page.count,

@@ -22,7 +22,7 @@ from erhvervskontakt.catalogue.models import ServiceType
 from erhvervskontakt.common.errors import Forbidden, ValidationFailed
 
 from .models import Case, Message, Task, sees_every_case
-from .selectors import MyCases, case_queryset, filtered_cases, with_task_due
+from .selectors import MyCases, case_queryset, filtered_cases
 
 COUNT_CAP = 10_000
 
@@ -149,8 +149,7 @@ def task_page(
     if after is not None:
         tasks = tasks.filter(pk__gt=after)
     tasks = (
-        with_task_due(tasks)
-        .select_related("case", "department", "assignee")
+        tasks.select_related("case", "department", "assignee")
         .prefetch_related(
             Prefetch("service_types", queryset=ServiceType.objects.order_by("position", "id"))
         )

@@ -518,17 +518,6 @@ def my_businesses(*, user: User, limit: int = 50) -> list[tuple[Business, int]]:
     return [(business, counts.get(business.pk, 0)) for business in businesses]
 
 
-def with_task_due(queryset: QuerySet[Task]) -> QuerySet[Task]:
-    """Each task annotated with ``due``: its department's own date, as stored on the task
-    (``Task.due_date``; what it is: ``cases.models.task_due_expression``)."""
-    return queryset.annotate(due=F("due_date"))
-
-
-def task_due_date(task: Task) -> dt.date | None:
-    """The task's own date (see ``with_task_due``)."""
-    return task.due_date
-
-
 def department_inbox(*, user: User, show: str = "open") -> QuerySet[Task]:
     """Open tasks of the user's department (``mine``: only those given to the user)."""
     if user.department_id is None:
@@ -544,8 +533,9 @@ def department_inbox(*, user: User, show: str = "open") -> QuerySet[Task]:
     elif show == "unclaimed":
         queryset = queryset.filter(assignee__isnull=True)
     return (
-        with_task_due(queryset)
-        .select_related("case", "case__business", "case__coordinator", "department", "assignee")
+        queryset.select_related(
+            "case", "case__business", "case__coordinator", "department", "assignee"
+        )
         .prefetch_related(
             Prefetch("service_types", queryset=ServiceType.objects.order_by("position", "id"))
         )

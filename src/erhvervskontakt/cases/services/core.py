@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext_noop
 
@@ -141,18 +141,20 @@ def _lock(case: Case) -> Case:
     serialises), with its business and coordinator. Its other relations are read when the
     service asks for them, inside the lock: a write reads only what it needs (the simulator's
     national year spent a sixth of its time prefetching seven relations per write)."""
-    return (
-        Case.objects.select_related("business", "coordinator")
-        .select_for_update(of=("self",))
-        .get(pk=case.pk)
-    )
+    return _case_row().select_for_update(of=("self",)).get(pk=case.pk)
+
+
+def _case_row() -> QuerySet[Case]:
+    """A case's own row with its business and coordinator (what ``_lock`` and ``_reread``
+    read)."""
+    return Case.objects.select_related("business", "coordinator")
 
 
 def _reread(case: Case) -> Case:
     """The case as a write service leaves it, for its caller: the row with its business and
     coordinator. Its relations load when the caller reads them; what shows a case reads it
     through the selectors (``case_queryset``), so a write prefetches nothing nobody reads."""
-    return Case.objects.select_related("business", "coordinator").get(pk=case.pk)
+    return _case_row().get(pk=case.pk)
 
 
 class _System:

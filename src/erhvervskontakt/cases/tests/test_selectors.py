@@ -50,6 +50,16 @@ def two_cases(submit, karen, business, other_business):
 # --- visibility --------------------------------------------------------------------------
 
 
+def _screened_building_case(submit, karen) -> Case:
+    """A complete building case, screened: a Byggeri task."""
+    case = submit(
+        actor=karen,
+        service_types=["byggetilladelse-erhverv"],
+        answers={"matrikel": "1a", "etageareal": 100},
+    )
+    return case_screen(case=case, actor=karen)
+
+
 def test_coordinators_heads_of_unit_and_admins_see_every_case(
     two_cases, karen, admin_user, catalogue
 ):
@@ -71,14 +81,7 @@ def test_a_caseworker_sees_cases_with_a_task_for_their_department_or_given_to_th
 ):
     # Given an outdoor-serving case (a Vej task) and a building case (a Byggeri task)
     road = case_screen(case=submit(actor=karen), actor=karen)
-    building = case_screen(
-        case=submit(
-            actor=karen,
-            service_types=["byggetilladelse-erhverv"],
-            answers={"matrikel": "1a", "etageareal": 100},
-        ),
-        actor=karen,
-    )
+    building = _screened_building_case(submit, karen)
     unscreened = submit(actor=karen, service_types=["byggetilladelse-erhverv"], answers={})
 
     # Bodil (Byggeri) sees the building case only; not the unscreened one (no task yet)
@@ -133,14 +136,7 @@ def test_one_cases_visibility_agrees_with_the_list_rule_for_every_persona(
     road = case_screen(case=submit(actor=karen), actor=karen)
     given = case_screen(case=submit(actor=karen), actor=karen)
     given.tasks.update(assignee=bodil)
-    building = case_screen(
-        case=submit(
-            actor=karen,
-            service_types=["byggetilladelse-erhverv"],
-            answers={"matrikel": "1a", "etageareal": 100},
-        ),
-        actor=karen,
-    )
+    building = _screened_building_case(submit, karen)
     unscreened = submit(actor=karen, service_types=["byggetilladelse-erhverv"], answers={})
     theirs = submit(actor=karen, cvr=other_business.cvr)
     adviser = BusinessUserFactory(username="revisor@raad.dk", business=business)

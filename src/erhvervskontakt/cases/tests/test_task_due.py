@@ -82,7 +82,7 @@ def test_the_inbox_is_in_the_order_of_the_stored_dates(cases, catalogue):
     inbox = list(department_inbox(user=road_worker))
 
     assert [t.case_id for t in inbox] == [plain.pk, moved.pk]  # moved's line is 60 days out
-    assert [t.due for t in inbox] == sorted(t.due_date for t in inbox)
+    assert [t.due_date for t in inbox] == sorted(t.due_date for t in inbox)
     # A later write that moves the plain case's line past the other one reorders the inbox.
     line = plain.deliverables.get(service_type__code="udeservering")
     deliverable_change(

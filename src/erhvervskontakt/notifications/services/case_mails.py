@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from erhvervskontakt.cases.models import Case, Deliverable
-from erhvervskontakt.cases.selectors import case_missing, task_due_date
+from erhvervskontakt.cases.selectors import case_missing
 from erhvervskontakt.catalogue.models import Requirement
 from erhvervskontakt.common import clock
 from erhvervskontakt.inspections.models import Visit, VisitSlot
@@ -167,7 +167,7 @@ def _screening(case: Case) -> list[Draft]:
     for task in case.tasks.all():
         names = [st.name for st in task.service_types.all()]
         # The department's own date (its answer line), not the slowest department's.
-        due = task_due_date(task)
+        due = task.due_date
         for recipient in selectors.department_recipients(task.department):
 
             def build(

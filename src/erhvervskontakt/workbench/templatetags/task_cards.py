@@ -14,7 +14,6 @@ from django import template
 
 from erhvervskontakt.cases import rules
 from erhvervskontakt.cases.models import Deliverable, Task
-from erhvervskontakt.cases.selectors import task_due_date
 from erhvervskontakt.common import clock
 
 register = template.Library()
@@ -27,12 +26,6 @@ def task_actions(context: dict[str, Any], task: Task) -> frozenset[str]:
     return rules.task_actions(
         user, department_id=task.department_id, status=task.status, assignee_id=task.assignee_id
     )
-
-
-@register.filter
-def task_due(task: Task) -> dt.date | None:
-    """The department's own date (its answer line), not the case's estimate."""
-    return task_due_date(task)
 
 
 @register.filter

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -70,8 +70,8 @@ def my_cases_view(request: HttpRequest) -> HttpResponse:
 INBOX_SHOW = ("open", "unclaimed", "mine")
 INBOX_STATUS = ("", "open", "in_progress", "overdue")
 INBOX_ORDER: dict[str, tuple[Any, ...]] = {
-    "frist": (F("due").asc(nulls_last=True), "id"),
-    "frist-senest": (F("due").desc(nulls_last=True), "-id"),
+    "frist": (F("due_date").asc(nulls_last=True), "id"),
+    "frist-senest": (F("due_date").desc(nulls_last=True), "-id"),
     "modtaget": ("-case__received_at", "-id"),
 }
 
@@ -94,7 +94,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     tasks = department_inbox(user=user, show=show)
     if status == "overdue":
-        tasks = tasks.filter(Q(due__lt=today))  # ``due``: the annotation of the selector
+        tasks = tasks.filter(due_date__lt=today)  # the department's own date, stored
     elif status:
         tasks = tasks.filter(status=status)
     # The task card offers to deliver the department's answer lines: the plan comes along.
